@@ -1,0 +1,3 @@
+from celery import Celery
+
+app = Celery("tutorial", broker="amqp://guest:guest@localhost:5672//")

@@ -1,0 +1,6 @@
+from run import app
+
+
+@app.task
+def add(x, y):
+    return x + y

@@ -1,0 +1,7 @@
+from celery import Celery
+
+app = Celery(
+    "tutorial",
+    broker="amqp://guest:guest@localhost:5672//",
+    include=["tasks.math"],  # the worker imports these modules when it starts
+)

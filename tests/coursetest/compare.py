@@ -1,0 +1,151 @@
+"""Compare output shown on a page with output a real run printed.
+
+Both sides go through the same masks, so a page can show the real output of
+one run (with its task ids and timestamps) and still match the next run. Each
+mask replaces one kind of value that changes between runs and machines; what
+is left must be equal (``exact``) or appear line by line in order (``lines``).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+
+# (pattern, replacement). Narrow on purpose: a mask that hides too much makes
+# a test that cannot fail.
+MASKS: list[tuple[re.Pattern, str]] = [
+    # task ids and other UUIDs
+    (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
+    # the banner's platform and start time: "Linux-6.1.0-x86_64-with-glibc2.36 2026-11-24 00:49:13"
+    (re.compile(r"\b(?:Linux|Darwin|macOS|Windows)-\S+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"), "<platform> <time>"),
+    # log timestamps: "[2026-11-24 00:49:13,275: INFO/MainProcess]"
+    (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"), "<time>"),
+    # machine-made ISO times carry fractions ("2026-11-24T00:49:33.275013+00:00");
+    # times a person typed ("2030-01-01T09:00:00+09:00") stay exact
+    (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+(?:[+-]\d\d:\d\d|Z)?"), "<time>"),
+    # object addresses: "tutorial:0x7f97aa76c290"
+    (re.compile(r"\b0x[0-9a-fA-F]+\b"), "0x<addr>"),
+    # worker node names: "celery@vm", "celery@my-laptop.local"
+    (re.compile(r"\bcelery@[\w.-]*[\w-]"), "celery@<host>"),
+    # run times: "succeeded in 0.000499843001307454s", "in 1.2e-05s"
+    (re.compile(r"\bin \d+(?:\.\d+)?(?:e-?\d+)?s\b"), "in <secs>s"),
+    # pool process names and counts depend on the machine
+    (re.compile(r"\bForkPoolWorker-\d+\b"), "ForkPoolWorker-<n>"),
+    (re.compile(r"(concurrency: )\d+"), r"\1<n>"),
+    # process ids
+    (re.compile(r"\b(pid[=: ]+)\d+", re.IGNORECASE), r"\1<pid>"),
+]
+
+
+# Printed only because the test machine runs as root (CI does); a reader's
+# worker, started as a normal user, does not print it, so the pages do not show it.
+ROOT_ONLY = re.compile(
+    r"^[^\n]*SecurityWarning: You're running the worker with superuser privileges.*?"
+    r"^  _warn_or_raise_security_error\(.*?\n",
+    re.MULTILINE | re.DOTALL,
+)
+
+
+def mask(text: str) -> list[str]:
+    """Mask volatile values; return the lines with trailing blanks removed."""
+    text = ROOT_ONLY.sub("", text)
+    lines = []
+    for line in text.splitlines():
+        for pattern, replacement in MASKS:
+            line = pattern.sub(replacement, line)
+        lines.append(line.rstrip())
+    return lines
+
+
+def _trim(lines: list[str]) -> list[str]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start]:
+        start += 1
+    while end > start and not lines[end - 1]:
+        end -= 1
+    return lines[start:end]
+
+
+class Mismatch(AssertionError):
+    """Shown and real output differ; the message says how."""
+
+
+def compare_exact(shown: str, real: str) -> None:
+    """Every line must match after masking (blank lines at either end aside)."""
+    want, got = _trim(mask(shown)), _trim(mask(real))
+    if want != got:
+        diff = "\n".join(
+            difflib.unified_diff(want, got, "shown on the page", "printed by the run", lineterm="", n=2)
+        )
+        raise Mismatch(f"output differs (masked values appear as <...>):\n{diff}")
+
+
+def find_lines_in_order(shown: str, real: str, start: int = 0) -> tuple[int, int]:
+    """Match shown lines, in order, against real lines from index ``start``.
+
+    Returns (number of shown lines matched, index after the last matched real
+    line). Blank shown lines are not required.
+    """
+    want = [line for line in mask(shown) if line.strip()]
+    got = mask(real)
+    position = start
+    for count, line in enumerate(want):
+        for index in range(position, len(got)):
+            if got[index].strip() == line.strip():
+                position = index + 1
+                break
+        else:
+            return count, position
+    return len(want), position
+
+
+def compare_lines(shown: str, real: str, start: int = 0) -> int:
+    """Raise Mismatch unless every shown line appears in order; return the end index."""
+    want = [line for line in mask(shown) if line.strip()]
+    matched, end = find_lines_in_order(shown, real, start)
+    if matched < len(want):
+        got = mask(real)[start:]
+        tail = "\n".join(f"    {line}" for line in got[-40:]) or "    (nothing)"
+        shown_part = "\n".join(
+            f"  {'ok ' if i < matched else ('-> ' if i == matched else '   ')}{line}" for i, line in enumerate(want)
+        )
+        raise Mismatch(
+            f"line {matched + 1} of the shown output never appeared (after the lines marked ok):\n"
+            f"{shown_part}\n  real output{' (last 40 lines)' if len(got) > 40 else ''}:\n{tail}"
+        )
+    return end
+
+
+def prefix_ready(shown: str, real: str, start: int = 0) -> bool:
+    """True once the real output (from ``start``) has as many lines as shown."""
+    return len(_trim(mask(real)[start:])) >= len(_trim(mask(shown)))
+
+
+def compare_prefix(shown: str, real: str, start: int = 0) -> int:
+    """The next lines of real output (from ``start``) must be exactly the shown ones.
+
+    For a process that keeps running: what it printed so far must begin with
+    the shown lines, nothing between them. Returns the index after them.
+    """
+    want = _trim(mask(shown))
+    got = mask(real)
+    skip = start
+    while skip < len(got) and not got[skip]:
+        skip += 1
+    part = got[skip : skip + len(want)]
+    if part != want:
+        more = got[skip + len(want) : skip + len(want) + 5]
+        diff = "\n".join(
+            difflib.unified_diff(want, part + more, "shown on the page", "printed by the process", lineterm="", n=2)
+        )
+        raise Mismatch(f"the process printed something else (masked values appear as <...>):\n{diff}")
+    return skip + len(want)
+
+
+def compare(shown: str, real: str, mode: str = "exact") -> None:
+    if mode == "exact":
+        compare_exact(shown, real)
+    elif mode == "lines":
+        compare_lines(shown, real)
+    else:
+        raise ValueError(f"unknown match mode {mode!r}; use 'exact' or 'lines'")

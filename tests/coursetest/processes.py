@@ -1,0 +1,166 @@
+"""Run page commands as real processes, and make sure none of them outlives the test.
+
+Every command runs in a new session (its own process group), so a timeout or
+the end of a page can stop the command together with everything it started (a
+Celery worker and its pool processes). Every process also carries
+``COURSE_TEST_SESSION=<id>`` in its environment; at the end of the session a
+sweep over /proc stops anything that still carries it, even a process that left
+its group.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import os
+import signal
+import subprocess
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+SESSION_VAR = "COURSE_TEST_SESSION"
+PR_SET_PDEATHSIG = 1
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child
+    """Ask Linux to SIGKILL the child if pytest itself dies (even by SIGKILL)."""
+    try:
+        ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    except OSError:
+        pass
+
+
+def _popen(command: str, cwd: Path, env: dict[str, str], **kwargs) -> subprocess.Popen:
+    return subprocess.Popen(
+        ["bash", "-c", command],
+        cwd=cwd,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,  # as a terminal shows them: one stream, in order
+        start_new_session=True,
+        preexec_fn=_die_with_parent,
+        **kwargs,
+    )
+
+
+def kill_group(proc: subprocess.Popen, sig: int = signal.SIGKILL) -> None:
+    try:
+        os.killpg(proc.pid, sig)
+    except ProcessLookupError:
+        pass
+
+
+def group_alive(pgid: int) -> bool:
+    """True while any process of the group exists (zombies excluded)."""
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) == pgid and fields[0] != "Z":
+            return True
+    return False
+
+
+@dataclass
+class Result:
+    command: str
+    returncode: int
+    output: str
+    seconds: float
+    timed_out: bool = False
+
+
+def run(command: str, cwd: Path, env: dict[str, str], timeout: float, stdin: str | None = None) -> Result:
+    """Run ``command`` with bash; on timeout kill its whole process group."""
+    started = time.monotonic()
+    proc = _popen(command, cwd, env, stdin=subprocess.PIPE if stdin is not None else subprocess.DEVNULL)
+    try:
+        out, _ = proc.communicate(stdin.encode() if stdin is not None else None, timeout=timeout)
+        timed_out = False
+    except subprocess.TimeoutExpired:
+        kill_group(proc)
+        out, _ = proc.communicate()
+        timed_out = True
+    finally:
+        kill_group(proc)  # anything the command left behind in its group
+    return Result(command, proc.returncode, out.decode(errors="replace"), time.monotonic() - started, timed_out)
+
+
+class Background:
+    """A long-running command (a worker) whose output is collected as it comes."""
+
+    def __init__(self, name: str, command: str, cwd: Path, env: dict[str, str]):
+        self.name = name
+        self.command = command
+        self.proc = _popen(command, cwd, env, stdin=subprocess.DEVNULL)
+        self._chunks: list[str] = []
+        self._lock = threading.Lock()
+        self.cursor = 0  # index of the first output line not yet claimed by a log block
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        for line in iter(self.proc.stdout.readline, b""):
+            with self._lock:
+                self._chunks.append(line.decode(errors="replace"))
+
+    @property
+    def output(self) -> str:
+        with self._lock:
+            return "".join(self._chunks)
+
+    def alive(self) -> bool:
+        return self.proc.poll() is None
+
+    def wait_for(self, predicate, timeout: float, interval: float = 0.05) -> bool:
+        """Poll ``predicate(output)`` until it is true, the process exits, or time runs out."""
+        deadline = time.monotonic() + timeout
+        while True:
+            if predicate(self.output):
+                return True
+            if not self.alive():
+                self._reader.join(1)
+                return predicate(self.output)
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(interval)
+
+    def stop(self, grace: float = 10.0, gentle: bool = True) -> None:
+        """Stop as a reader would with Ctrl+C (SIGINT to the group), then SIGKILL if needed.
+
+        ``gentle=False`` skips the Ctrl+C: at the end of a page nobody reads the
+        shutdown, so the group is killed at once.
+        """
+        if gentle and self.alive():
+            kill_group(self.proc, signal.SIGINT)
+            try:
+                self.proc.wait(grace)
+            except subprocess.TimeoutExpired:
+                pass
+        kill_group(self.proc, signal.SIGKILL)
+        self.proc.wait()
+        # pool processes may linger for a moment after their parent exits
+        deadline = time.monotonic() + grace
+        while group_alive(self.proc.pid) and time.monotonic() < deadline:
+            kill_group(self.proc, signal.SIGKILL)
+            time.sleep(0.05)
+        self._reader.join(1)
+
+
+def sweep(session_id: str) -> list[int]:
+    """SIGKILL every process whose environment carries this session's marker."""
+    marker = f"{SESSION_VAR}={session_id}".encode()
+    killed = []
+    for environ in Path("/proc").glob("[0-9]*/environ"):
+        pid = int(environ.parent.name)
+        if pid == os.getpid():
+            continue
+        try:
+            if marker in environ.read_bytes().split(b"\0"):
+                os.kill(pid, signal.SIGKILL)
+                killed.append(pid)
+        except (OSError, ProcessLookupError):
+            continue
+    return killed

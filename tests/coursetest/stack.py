@@ -1,0 +1,164 @@
+"""The RabbitMQ + Redis stack, and this test session's private corner of it.
+
+Pages keep the URLs a reader types (``amqp://guest:guest@localhost:5672//``,
+``redis://localhost:6379/0``). The session instead uses a vhost and a Redis
+database of its own and hands them to every command through
+``CELERY_BROKER_URL`` / ``CELERY_RESULT_BACKEND``, which Celery prefers over
+the URLs in code (``celery/app/utils.py``, ``Settings.broker_url``). A reader's
+worker on ``/`` therefore neither takes the suite's tasks nor sees them. Output
+is mapped back to the canonical URLs before it is compared with the page.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import os
+import re
+import socket
+import urllib.error
+import urllib.request
+import uuid
+from dataclasses import dataclass
+from urllib.parse import quote, urlsplit
+
+START_HINT = (
+    "Start the stack first, from the project folder:\n\n"
+    "    docker compose up -d --wait\n\n"
+    "(without Docker: run RabbitMQ with the management plugin on 5672/15672 and Redis on 6379; "
+    "see .ci/run). Override the addresses with COURSE_BROKER_URL, COURSE_MANAGEMENT_URL, COURSE_REDIS_URL."
+)
+
+CANONICAL_BROKER = "amqp://guest:guest@localhost:5672//"
+CANONICAL_BACKEND = "redis://localhost:6379/0"
+
+
+class StackUnavailable(Exception):
+    pass
+
+
+def _reachable(host: str, port: int, timeout: float = 2.0) -> str | None:
+    try:
+        with socket.create_connection((host, port), timeout=timeout):
+            return None
+    except OSError as exc:
+        return f"{host}:{port} ({exc.strerror or exc})"
+
+
+@dataclass
+class Stack:
+    broker: str  # e.g. amqp://guest:guest@localhost:5672//
+    management: str  # e.g. http://localhost:15672
+    redis: str  # e.g. redis://localhost:6379
+
+    @classmethod
+    def from_environment(cls) -> "Stack":
+        return cls(
+            broker=os.environ.get("COURSE_BROKER_URL", CANONICAL_BROKER),
+            management=os.environ.get("COURSE_MANAGEMENT_URL", "http://localhost:15672").rstrip("/"),
+            redis=os.environ.get("COURSE_REDIS_URL", "redis://localhost:6379").rstrip("/"),
+        )
+
+    # --- reachability ---------------------------------------------------------------
+    def check(self) -> None:
+        """Fail at once, with one message, when a service does not answer."""
+        problems = []
+        for name, url, default_port in (
+            ("RabbitMQ (AMQP)", self.broker, 5672),
+            ("RabbitMQ management API", self.management, 15672),
+            ("Redis", self.redis, 6379),
+        ):
+            parts = urlsplit(url)
+            problem = _reachable(parts.hostname or "localhost", parts.port or default_port)
+            if problem:
+                problems.append(f"  {name}: nothing answers at {problem}")
+        if not problems:
+            try:
+                self._api("GET", "/api/whoami")
+            except StackUnavailable as exc:
+                problems.append(f"  RabbitMQ management API: {exc}")
+        if problems:
+            raise StackUnavailable("The course's stack is not reachable:\n" + "\n".join(problems) + "\n\n" + START_HINT)
+
+    # --- management API ----------------------------------------------------------
+    def _api(self, method: str, path: str, body: dict | None = None):
+        broker = urlsplit(self.broker)
+        token = base64.b64encode(f"{broker.username or 'guest'}:{broker.password or 'guest'}".encode()).decode()
+        request = urllib.request.Request(
+            self.management + path,
+            method=method,
+            data=json.dumps(body).encode() if body is not None else None,
+            headers={"Authorization": f"Basic {token}", "Content-Type": "application/json"},
+        )
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                payload = response.read()
+        except urllib.error.HTTPError as exc:
+            raise StackUnavailable(f"{method} {path} answered {exc.code} {exc.reason}") from exc
+        except OSError as exc:
+            raise StackUnavailable(f"{method} {path} failed: {exc}") from exc
+        return json.loads(payload) if payload else None
+
+
+class Session:
+    """A private vhost and Redis database for one test session."""
+
+    def __init__(self, stack: Stack):
+        self.stack = stack
+        self.id = uuid.uuid4().hex[:10]
+        self.vhost = f"course-test-{self.id}"
+        self.db: int | None = None
+        self._redis = None
+
+    def open(self) -> None:
+        broker = urlsplit(self.stack.broker)
+        user = broker.username or "guest"
+        vhost = quote(self.vhost, safe="")
+        self.stack._api("PUT", f"/api/vhosts/{vhost}", {})
+        self.stack._api("PUT", f"/api/permissions/{vhost}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
+        self.db = self._claim_redis_db()
+
+    def _claim_redis_db(self) -> int:
+        import redis
+
+        for db in range(15, 0, -1):
+            client = redis.Redis.from_url(f"{self.stack.redis}/{db}")
+            # the claim key expires, so a session killed with SIGKILL frees its database in a day
+            if client.set("course-test-session", self.id, nx=True, ex=86400):
+                self._redis = client
+                return db
+            client.close()
+        raise StackUnavailable("no free Redis database among 1-15 (each holds a course-test-session key)")
+
+    def close(self) -> None:
+        try:
+            self.stack._api("DELETE", f"/api/vhosts/{quote(self.vhost, safe='')}")
+        finally:
+            if self._redis is not None:
+                self._redis.flushdb()
+                self._redis.close()
+                self._redis = None
+
+    # --- what commands see, and how their output is read back ------------------------
+    @property
+    def broker_url(self) -> str:
+        broker = urlsplit(self.stack.broker)
+        return f"{broker.scheme}://{broker.netloc}/{self.vhost}"
+
+    @property
+    def backend_url(self) -> str:
+        return f"{self.stack.redis}/{self.db}"
+
+    def environment(self, uses_backend: bool) -> dict[str, str]:
+        env = {"CELERY_BROKER_URL": self.broker_url}
+        if uses_backend:
+            env["CELERY_RESULT_BACKEND"] = self.backend_url
+        return env
+
+    def canonical(self, output: str) -> str:
+        """Write the session's vhost and database back as the page's canonical URLs."""
+        output = re.sub(rf"(:\d+)/{re.escape(self.vhost)}\b", r"\1//", output)
+        output = output.replace(quote(self.vhost, safe=""), "%2F")
+        if self.db is not None:
+            output = re.sub(rf"(redis://[^/\s]+)/{self.db}\b", r"\1/0", output)
+        return output
