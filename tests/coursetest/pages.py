@@ -10,7 +10,6 @@ test sees exactly the text the reader sees.
 from __future__ import annotations
 
 import io
-import os
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
@@ -144,28 +143,29 @@ def snippet_root() -> Path:
     return Path(snippet_config()[0][0])
 
 
-def expand(lines: list[str]) -> list[str]:
-    """Expand --8<-- lines exactly as the site build does."""
+@lru_cache(maxsize=None)
+def _snippets():
+    """pymdownx's own snippet preprocessor, configured as mkdocs configures it."""
     _, settings = snippet_config()
     md = markdown.Markdown(extensions=["pymdownx.snippets"], extension_configs={"pymdownx.snippets": settings})
-    return md.preprocessors["snippet"].run(list(lines))
+    return md.preprocessors["snippet"]
+
+
+def expand(lines: list[str]) -> list[str]:
+    """Expand --8<-- lines exactly as the site build does."""
+    return _snippets().run(list(lines))
 
 
 def included_paths(lines: list[str]) -> list[str]:
-    """The snippet files named by --8<-- lines (without :section or :lines)."""
-    from pymdownx.snippets import SnippetPreprocessor
-
+    """The snippet files named by --8<-- lines (without a :section or :lines selector)."""
+    preprocessor = _snippets()
     paths = []
     for line in lines:
-        m = SnippetPreprocessor.RE_ALL_SNIPPETS.match(line)
+        m = preprocessor.RE_ALL_SNIPPETS.match(line)
         if m and m.group("snippet"):
-            target = m.group("snippet")[1:-1].strip()
-            name = target
-            # strip a trailing ':section' or ':1:3' selector
-            head, sep, tail = target.rpartition(":")
-            if sep and tail and (tail.replace("-", "").replace(",", "").isdigit() or tail[0].isalpha()):
-                name = head
-            paths.append(name)
+            target = preprocessor.parse_snippet_target(m.group("snippet")[1:-1].strip())
+            if target:
+                paths.append(target["path"])
     return paths
 
 
@@ -177,6 +177,8 @@ def parse_info(info: str) -> tuple[str, dict[str, str]]:
     lang = (m.group("lang") or "").lower()
     options: dict[str, str] = {}
     rest = m.group("attrs") or m.group("options") or ""
+    # {.python .other title="x"}: classes are not options
+    rest = " ".join(word for word in rest.split(" ") if not word.startswith("."))
     for opt in RE_OPTIONS.finditer(rest):
         key = opt.group("key")
         options[key] = opt.group("value") or ""
@@ -189,6 +191,9 @@ def parse_info(info: str) -> tuple[str, dict[str, str]]:
 
 
 def _eval_mark(source: str, where: str) -> pytest.MarkDecorator:
+    name = source.split("(")[0].removeprefix("pytest.mark.").strip()
+    if name not in KNOWN_MARKS and name not in FORBIDDEN_MARKS:
+        raise PageError(f"{where}: unknown directive <!--{source}-->; known: {', '.join(sorted(KNOWN_MARKS))}")
     try:
         decorator = eval(source, {"pytest": pytest})  # the same evaluation pytest-codeblocks does
     except Exception as exc:  # noqa: BLE001 - any error in the directive is the page's fault
@@ -223,7 +228,8 @@ def read_page(path: Path) -> list[Block]:
             expanded = expand(raw_lines)
         except SnippetMissingError as exc:
             raise PageError(
-                f"{where}: {exc}. Snippet paths are relative to {', '.join(relpath(Path(b)) for b in snippet_config()[0])}/; "
+                f"{where}: {exc}. Include paths are relative to "
+                f"{' or '.join(relpath(Path(b)) + '/' for b in snippet_config()[0])} (base_path in mkdocs.yml); "
                 "check the path in the --8<-- line."
             ) from exc
         marks = [_eval_mark(source, where) for source in found_block.marks]
@@ -234,7 +240,8 @@ def read_page(path: Path) -> list[Block]:
             lang=lang,
             options=options,
             raw=found_block.code,
-            text="\n".join(expanded) + ("\n" if expanded else ""),
+            # pymdownx keeps a file's final newline as an empty line; the reader sees none
+            text="\n".join(expanded).rstrip("\n") + "\n" if any(expanded) else "",
             includes=included_paths(raw_lines),
             marks=marks,
             mark_sources=list(found_block.marks),
@@ -274,8 +281,3 @@ def page_language(path: Path) -> str | None:
 
 def all_pages() -> list[Path]:
     return sorted((ROOT / "docs").rglob("*.md"))
-
-
-def env_path() -> str:
-    """PATH with this interpreter's bin first, so `celery` is the pinned one."""
-    return os.pathsep.join([str(Path(os.sys.executable).parent), os.environ.get("PATH", "")])

@@ -1,0 +1,90 @@
+"""The masks and comparisons that decide whether shown output matches a run."""
+
+import pytest
+
+from coursetest import compare
+
+WORKER_LINE = (
+    "[2026-11-24 00:58:39,585: INFO/ForkPoolWorker-2] Task tasks.math.add"
+    "[0badc92e-0afb-43e1-bb31-1da45d0f43d8] succeeded in 0.0002744490000168298s: 3"
+)
+
+
+def test_volatile_values_are_masked():
+    other_run = (
+        "[2027-01-02 03:04:05,678: INFO/ForkPoolWorker-1] Task tasks.math.add"
+        "[11111111-2222-3333-4444-555555555555] succeeded in 1.5e-05s: 3"
+    )
+    assert compare.mask(WORKER_LINE) == compare.mask(other_run)
+    compare.compare_exact(WORKER_LINE, other_run)
+
+
+def test_a_different_result_is_not_masked():
+    with pytest.raises(compare.Mismatch) as failure:
+        compare.compare_exact(WORKER_LINE, WORKER_LINE.replace(": 3", ": -1"))
+    assert "-" + compare.mask(WORKER_LINE)[0] in str(failure.value)
+    assert "succeeded in <secs>s: -1" in str(failure.value)
+
+
+@pytest.mark.parametrize(
+    "shown, real",
+    [
+        ("- ** ---------- .> app:         tutorial:0x7f97aa76c290", "- ** ---------- .> app:         tutorial:0x7f00deadbeef"),
+        ("-- ******* ---- Linux-6.1.0-x86_64-with-glibc2.36 2026-11-24 00:49:13", "-- ******* ---- Darwin-23.1.0-arm64-arm-64bit 2027-05-05 10:00:00"),
+        (" -------------- celery@vm v5.7.0 (collider)", " -------------- celery@my-laptop.local v5.7.0 (collider)"),
+        ("- *** --- * --- .> concurrency: 2 (prefork)", "- *** --- * --- .> concurrency: 12 (prefork)"),
+        ("eta=2026-11-24T00:58:39.582635+00:00", "eta=2031-02-03T04:05:06.7+00:00"),
+    ],
+)
+def test_machine_specific_values_match(shown, real):
+    compare.compare_exact(shown, real)
+
+
+@pytest.mark.parametrize(
+    "shown, real",
+    [
+        # a time a person typed is part of the lesson, not masked
+        ("eta=2030-01-01T09:00:00+09:00", "eta=2030-01-01T09:00:00+00:00"),
+        ("celery@vm v5.7.0 (collider)", "celery@vm v5.6.0 (recovery)"),
+        ("results:     disabled://", "results:     redis://localhost:6379/0"),
+        ("concurrency: 2 (prefork)", "concurrency: 2 (threads)"),
+    ],
+)
+def test_meaningful_differences_fail(shown, real):
+    with pytest.raises(compare.Mismatch):
+        compare.compare_exact(shown, real)
+
+
+def test_root_only_warning_is_dropped():
+    warning = (
+        "/venv/lib/python3.11/site-packages/celery/platforms.py:893: SecurityWarning: "
+        "You're running the worker with superuser privileges: this is\n"
+        "absolutely not recommended!\n\nPlease specify a different user using the --uid option.\n\n"
+        "User information: uid=0 euid=0 gid=0 egid=0\n\n"
+        "  _warn_or_raise_security_error(egid, euid, gid, uid,\n"
+    )
+    assert compare.mask("a\n" + warning + "b\n") == ["a", "b"]
+
+
+def test_lines_in_order_allows_lines_between_but_not_reordering():
+    real = "one\nnoise\ntwo\nthree\n"
+    assert compare.compare_lines("one\ntwo", real) == 3
+    with pytest.raises(compare.Mismatch) as failure:
+        compare.compare_lines("two\none", real)
+    assert "line 2 of the shown output never appeared" in str(failure.value)
+
+
+def test_prefix_requires_the_very_next_lines():
+    real = "\nbanner\n[tasks]\n\nready.\nlater\n"
+    assert compare.compare_prefix("banner\n[tasks]\n\nready.", real) == 5
+    with pytest.raises(compare.Mismatch):
+        # a task listed under [tasks] where the page shows none
+        compare.compare_prefix("banner\n[tasks]\n\nready.", "banner\n[tasks]\n  . tasks.math.add\nready.\n")
+    # a cursor continues after what an earlier block claimed
+    assert compare.compare_prefix("later", real, start=5) == 6
+
+
+def test_exact_ignores_trailing_spaces_and_blank_ends_only():
+    compare.compare_exact("a  \nb\n", "\na\nb   \n\n")
+    with pytest.raises(compare.Mismatch):
+        compare.compare_exact("a\nb", "a\n\nb")

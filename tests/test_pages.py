@@ -1,0 +1,87 @@
+"""Reading pages: fence headers, include expansion, and refused directives."""
+
+import textwrap
+
+import pytest
+
+from coursetest import pages
+from coursetest.pages import PageError, parse_info, read_page
+
+
+@pytest.mark.parametrize(
+    "info, lang, options",
+    [
+        ('py title="src/run.py" linenums="1"', "py", {"title": "src/run.py", "linenums": "1"}),
+        ("console", "console", {}),
+        ('{.python title="run.py"}', "python", {"title": "run.py"}),
+        ("pycon", "pycon", {}),
+    ],
+)
+def test_fence_headers_are_read_as_superfences_reads_them(info, lang, options):
+    assert parse_info(info) == (lang, options)
+
+
+def write_page(tmp_path, text):
+    page = tmp_path / "page.md"
+    page.write_text(textwrap.dedent(text), encoding="utf-8")
+    return page
+
+
+def test_includes_expand_with_the_mkdocs_settings(tmp_path):
+    page = write_page(
+        tmp_path,
+        '''
+        <!--pytest.mark.cwd("02-app-tasks/step-1/src")-->
+        ```py title="src/run.py"
+        --8<-- "02-app-tasks/step-1/src/run.py"
+        ```
+        ''',
+    )
+    [block] = read_page(page)
+    assert block.text == (pages.snippet_root() / "02-app-tasks/step-1/src/run.py").read_text()
+    assert block.includes == ["02-app-tasks/step-1/src/run.py"]
+    assert block.kind == "file" and block.cwd == "02-app-tasks/step-1/src"
+    assert block.lineno == 3
+
+
+def test_sections_of_a_file_can_be_included(tmp_path):
+    section_file = pages.snippet_root() / "home" / "check_stack.py"
+    assert section_file.exists()
+    page = write_page(tmp_path, '```py title="check_stack.py"\n--8<-- "home/check_stack.py:1:1"\n```\n')
+    [block] = read_page(page)
+    assert block.text == section_file.read_text().splitlines(keepends=True)[0]
+    assert block.includes == ["home/check_stack.py"]
+
+
+def test_a_missing_snippet_names_page_line_and_path(tmp_path):
+    page = write_page(tmp_path, '\n\n```py title="x.py"\n--8<-- "02-app-tasks/step-9/src/nope.py"\n```\n')
+    with pytest.raises(PageError) as failure:
+        read_page(page)
+    message = str(failure.value)
+    assert "page.md::line 3" in message and "02-app-tasks/step-9/src/nope.py" in message
+    assert "snippets/" in message
+
+
+@pytest.mark.parametrize("directive", ["pytest.mark.skip", 'pytest.mark.skipif(True, reason="")', "pytest.mark.xfail"])
+def test_directives_that_would_not_run_a_block_are_refused(tmp_path, directive):
+    page = write_page(tmp_path, f"<!--{directive}-->\n```console\n$ true\n```\n")
+    with pytest.raises(PageError, match="every block runs"):
+        read_page(page)
+
+
+def test_unknown_directive_is_refused(tmp_path):
+    page = write_page(tmp_path, '<!--pytest.mark.backgruond("worker")-->\n```console\n$ true\n```\n')
+    with pytest.raises(PageError, match="unknown directive"):
+        read_page(page)
+
+
+def test_a_block_nobody_tests_is_refused(tmp_path):
+    page = write_page(tmp_path, "```text\nsome output typed by hand\n```\n")
+    with pytest.raises(PageError, match="neither run nor compared"):
+        read_page(page)
+
+
+def test_cwd_must_exist(tmp_path):
+    page = write_page(tmp_path, '<!--pytest.mark.cwd("02-app-tasks/step-99")-->\n```console\n$ true\n```\n')
+    with pytest.raises(PageError, match="is not a folder"):
+        read_page(page)
