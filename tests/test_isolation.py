@@ -63,3 +63,5 @@ def test_a_readers_worker_on_the_default_vhost_is_not_disturbed(project):
         assert "received" not in reader.output  # the suite's task went to the suite's worker
     finally:
         reader.stop(gentle=False)
+    # the worker and its pool processes are gone
+    assert processes.sweep("reader-worker") == []

@@ -30,6 +30,8 @@ START_HINT = (
 )
 
 CANONICAL_BROKER = "amqp://guest:guest@localhost:5672//"
+VHOST_PREFIX = "course-test-"
+CLAIM_KEY = "course-test-session"
 CANONICAL_BACKEND = "redis://localhost:6379/0"
 
 
@@ -106,7 +108,7 @@ class Session:
     def __init__(self, stack: Stack):
         self.stack = stack
         self.id = uuid.uuid4().hex[:10]
-        self.vhost = f"course-test-{self.id}"
+        self.vhost = VHOST_PREFIX + self.id
         self.db: int | None = None
         self._redis = None
 
@@ -114,28 +116,69 @@ class Session:
         broker = urlsplit(self.stack.broker)
         user = broker.username or "guest"
         vhost = quote(self.vhost, safe="")
+        self._remove_stale_sessions()
         self.stack._api("PUT", f"/api/vhosts/{vhost}", {})
         self.stack._api("PUT", f"/api/permissions/{vhost}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
         self.db = self._claim_redis_db()
 
+    def _remove_stale_sessions(self) -> None:
+        """Delete vhosts of earlier sessions that were killed before they could clean up.
+
+        A session's vhost has connections while its blocks run; one without any
+        belongs to a session that is gone.
+        """
+        connected = {c.get("vhost") for c in self.stack._api("GET", "/api/connections") or []}
+        for vhost in self.stack._api("GET", "/api/vhosts") or []:
+            name = vhost["name"]
+            if name.startswith(VHOST_PREFIX) and name not in connected:
+                self.stack._api("DELETE", f"/api/vhosts/{quote(name, safe='')}")
+
     def _claim_redis_db(self) -> int:
+        """Claim a Redis database (1-15) that no live session holds, and empty it."""
         import redis
 
+        live = {v["name"].removeprefix(VHOST_PREFIX) for v in self.stack._api("GET", "/api/vhosts") or []}
         for db in range(15, 0, -1):
             client = redis.Redis.from_url(f"{self.stack.redis}/{db}")
-            # the claim key expires, so a session killed with SIGKILL frees its database in a day
-            if client.set("course-test-session", self.id, nx=True, ex=86400):
+            holder = client.get(CLAIM_KEY)
+            if holder is not None and holder.decode() in live:
+                client.close()
+                continue  # in use by a running session
+            if holder is None and client.dbsize():
+                client.close()
+                continue  # somebody else's data: not ours to flush
+            # free, or left by a session that was killed: take it over, unless
+            # another session changes the claim first
+            if self._take_claim(client, holder):
+                for key in client.scan_iter():
+                    if key != CLAIM_KEY.encode():
+                        client.delete(key)
                 self._redis = client
                 return db
             client.close()
-        raise StackUnavailable("no free Redis database among 1-15 (each holds a course-test-session key)")
+        raise StackUnavailable(f"no free Redis database among 1-15 (each holds data or a {CLAIM_KEY} key)")
+
+    def _take_claim(self, client, holder: bytes | None) -> bool:
+        import redis
+
+        with client.pipeline() as pipe:
+            try:
+                pipe.watch(CLAIM_KEY)
+                if pipe.get(CLAIM_KEY) != holder:
+                    return False
+                pipe.multi()
+                pipe.set(CLAIM_KEY, self.id, ex=86400)  # expires, should even a sweep be missed
+                pipe.execute()
+                return True
+            except redis.WatchError:
+                return False
 
     def close(self) -> None:
         try:
             self.stack._api("DELETE", f"/api/vhosts/{quote(self.vhost, safe='')}")
         finally:
             if self._redis is not None:
-                self._redis.flushdb()
+                self._redis.flushdb()  # our data and our claim
                 self._redis.close()
                 self._redis = None
 
