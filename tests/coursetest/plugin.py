@@ -13,7 +13,6 @@ Korean block (they must be identical) and passes when that block passed.
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -34,7 +33,7 @@ def pytest_configure(config: pytest.Config) -> None:
     codeblocks = config.pluginmanager.get_plugin("codeblocks")
     if codeblocks is not None:
         config.pluginmanager.unregister(codeblocks)
-    config.stash[STATE_KEY] = {"session": None, "outcomes": {}, "counts": {}, "started": time.monotonic()}
+    config.stash[STATE_KEY] = {"session": None, "outcomes": {}, "counts": {}}
 
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector):
@@ -56,6 +55,7 @@ class PageFile(pytest.File):
         except PageError as exc:
             raise self.CollectError(str(exc)) from exc
         self.page_run: PageRun | None = None
+        self.block_count = len(blocks)
         for block in blocks:
             yield BlockItem.from_parent(self, name=f"line {block.lineno}", block=block)
 
@@ -127,7 +127,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
             continue
         twin = twin_page(page)
         twin_items = by_page.get(twin.resolve()) if twin else None
-        if not twin_items or len(twin_items) != len(read_page(twin)):
+        if not twin_items or len(twin_items) != twin_items[0].parent.block_count:
             continue  # the Korean page does not run in full here: the English one runs itself
         for index, item in enumerate(page_items):
             if index < len(twin_items):
@@ -140,7 +140,10 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
 
 def pytest_collection_finish(session: pytest.Session) -> None:
     """Open the session's vhost and Redis DB, or stop at once with one clear message."""
-    needs_stack = any(isinstance(i, BlockItem) and i.twin is None and i.block.kind not in {"file", "tree"} for i in session.items)
+    needs_stack = any(
+        isinstance(item, BlockItem) and item.twin is None and item.block.kind not in {"file", "tree"}
+        for item in session.items
+    )
     if not needs_stack or session.config.option.collectonly:
         return
     stack = Stack.from_environment()
@@ -164,7 +167,9 @@ def pytest_runtest_makereport(item: pytest.Item, call):
     return report
 
 
+@pytest.hookimpl(trylast=True)
 def pytest_sessionfinish(session: pytest.Session) -> None:
+    """Kill whatever a block left running, then remove the session's vhost and Redis data."""
     state = session.config.stash[STATE_KEY]
     course_session = state["session"]
     if course_session is None:

@@ -129,10 +129,10 @@ class PageRun:
     def run(self, block: Block) -> None:
         stop = block.mark("stop")
         if stop:
-            self.stop(stop.args[0], block)
+            self.stop(stop.args[0])
         getattr(self, f"check_{block.kind}")(block)
 
-    def stop(self, name: str, block: Block) -> None:
+    def stop(self, name: str) -> None:
         proc = self.background.pop(name, None)
         if proc is None:
             raise BlockFailure(f"stop({name!r}): no background process of that name is running on this page")
