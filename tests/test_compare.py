@@ -74,6 +74,16 @@ def test_lines_in_order_allows_lines_between_but_not_reordering():
     assert "line 2 of the shown output never appeared" in str(failure.value)
 
 
+def test_an_ellipsis_line_marks_omitted_lines_in_lines_mode():
+    real = "banner\n[tasks]\n  . tasks.math.add\nready.\n"
+    compare.compare_lines("...\n[tasks]\n  . tasks.math.add\n...\n", real)
+    with pytest.raises(compare.Mismatch):
+        compare.compare_lines("...\n  . tasks.math.mul\n", real)
+    # in exact mode "..." is just text, and must be printed
+    with pytest.raises(compare.Mismatch):
+        compare.compare_exact("banner\n...\nready.", real)
+
+
 def test_prefix_requires_the_very_next_lines():
     real = "\nbanner\n[tasks]\n\nready.\nlater\n"
     assert compare.compare_prefix("banner\n[tasks]\n\nready.", real) == 5

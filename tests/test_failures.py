@@ -50,7 +50,7 @@ def test_a_wrong_result_in_a_snippet_fails(project):
         "```console\n$ celery -A run worker -l INFO\n"
         '--8<-- "02-app-tasks/output/step-3-worker.txt"\n```\n\n'
         "```console\n$ celery -A run call tasks.math.add -a '[2, 3]'\n"
-        '--8<-- "02-app-tasks/output/task-id.txt"\n```\n\n'
+        '--8<-- "02-app-tasks/output/step-3-call.txt"\n```\n\n'
         '<!--pytest.mark.log("worker")-->\n'
         '```text\n--8<-- "02-app-tasks/output/step-3-call-log.txt"\n```\n',
         encoding="utf-8",

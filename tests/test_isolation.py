@@ -52,7 +52,7 @@ def test_a_readers_worker_on_the_default_vhost_is_not_disturbed(project):
             "```console\n$ celery -A run inspect registered\n"
             '--8<-- "02-app-tasks/output/step-4-registered.txt"\n```\n\n'
             "```console\n$ celery -A run call tasks.math.add -a '[1, 2]'\n"
-            '--8<-- "02-app-tasks/output/task-id.txt"\n```\n\n'
+            '--8<-- "02-app-tasks/output/step-4-call.txt"\n```\n\n'
             '<!--pytest.mark.log("worker")-->\n'
             '```text\n--8<-- "02-app-tasks/output/step-4-call-log.txt"\n```\n',
             encoding="utf-8",

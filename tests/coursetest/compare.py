@@ -80,13 +80,23 @@ def compare_exact(shown: str, real: str) -> None:
         raise Mismatch(f"output differs (masked values appear as <...>):\n{diff}")
 
 
+# In match('lines') mode a line of just "..." tells the reader that lines were
+# left out; it matches nothing itself (the mode allows other lines anyway).
+OMITTED = "..."
+
+
+def required_lines(shown: str) -> list[str]:
+    """The shown lines that must appear in lines mode: not blank, not the '...' marker."""
+    return [line for line in mask(shown) if line.strip() and line.strip() != OMITTED]
+
+
 def find_lines_in_order(shown: str, real: str, start: int = 0) -> tuple[int, int]:
     """Match shown lines, in order, against real lines from index ``start``.
 
     Returns (number of shown lines matched, index after the last matched real
-    line). Blank shown lines are not required.
+    line). Blank shown lines and '...' markers are not required.
     """
-    want = [line for line in mask(shown) if line.strip()]
+    want = required_lines(shown)
     got = mask(real)
     position = start
     for count, line in enumerate(want):
@@ -101,7 +111,7 @@ def find_lines_in_order(shown: str, real: str, start: int = 0) -> tuple[int, int
 
 def compare_lines(shown: str, real: str, start: int = 0) -> int:
     """Raise Mismatch unless every shown line appears in order; return the end index."""
-    want = [line for line in mask(shown) if line.strip()]
+    want = required_lines(shown)
     matched, end = find_lines_in_order(shown, real, start)
     if matched < len(want):
         got = mask(real)[start:]

@@ -280,7 +280,7 @@ class PageRun:
         """
         timeout = self.timeout(block)
         lines_mode = self._mode(block) == "lines"
-        want = len([line for line in compare.mask(shown) if line.strip()])
+        want = len(compare.required_lines(shown))
 
         def arrived(output: str) -> bool:
             output = self.canonical(output)
