@@ -124,3 +124,16 @@ def test_tree_blocks_are_compared_with_the_folder(tmp_path):
     run_page(tmp_path, '<!--pytest.mark.tree("02-app-tasks/step-1/src")-->\n```text\nsrc/\n└── run.py\n```\n')
     with pytest.raises(BlockFailure, match="the tree differs"):
         run_page(tmp_path, '<!--pytest.mark.tree("02-app-tasks/step-2/src")-->\n```text\nsrc/\n└── run.py\n```\n')
+
+
+def test_commands_of_a_console_block_share_one_shell(tmp_path):
+    run_page(tmp_path, "```console\n$ greeting=hello; cd /tmp\n$ echo \"$greeting from $PWD\"\nhello from /tmp\n```\n")
+
+
+def test_every_command_of_a_console_block_is_checked(tmp_path):
+    with pytest.raises(BlockFailure, match=r"\$ false\n.*exited with status 1, the page expects 0"):
+        run_page(tmp_path, "```console\n$ false\n$ echo after\nafter\n```\n")
+    with pytest.raises(BlockFailure, match="never ran: the shell ended before it"):
+        run_page(tmp_path, "```console\n$ exit 0\n$ echo after\nafter\n```\n")
+    # returncode(n) is the status of the last command
+    run_page(tmp_path, "<!--pytest.mark.returncode(3)-->\n```console\n$ echo first\nfirst\n$ exit 3\n```\n")

@@ -9,6 +9,7 @@ test session. Each ``check_*`` method runs one kind of block and raises
 from __future__ import annotations
 
 import os
+import re
 import sys
 import textwrap
 import time
@@ -22,6 +23,10 @@ from .stack import CANONICAL_BACKEND, Session
 
 DEFAULT_TIMEOUT = 60.0
 
+# Printed after each command of a console block, to split the output and read each status.
+STATUS_MARK = "__COURSE_STATUS_"
+STATUS_SPLIT = re.compile(r"\n?" + STATUS_MARK + r"(\d+)__\n")
+
 
 class BlockFailure(AssertionError):
     """A block did not do what its page says; the message is shown as the test failure."""
@@ -30,7 +35,7 @@ class BlockFailure(AssertionError):
 # Replays a pycon transcript in a fresh interpreter and prints it as a terminal would.
 SESSION_RUNNER = textwrap.dedent(
     '''
-    import code, sys
+    import code, os, sys
     sys.stderr = sys.stdout
     console = code.InteractiveConsole({"__name__": "__console__", "__doc__": None})
     for line in sys.stdin.read().splitlines():
@@ -43,6 +48,9 @@ SESSION_RUNNER = textwrap.dedent(
         print((prompt + typed).rstrip(), flush=True)
         console.push(typed)
         sys.stdout.flush()
+    # leave as a reader closing the terminal would: what objects print while the
+    # interpreter shuts down (e.g. a pending AsyncResult's __del__) is not part of the session
+    os._exit(0)
     '''
 )
 
@@ -176,8 +184,8 @@ class PageRun:
         if block.lang in {"python", "py", "python3"}:
             command = f"python - <<'COURSE_EOF'\n{block.text}COURSE_EOF"
         else:
-            command = block.text
-        self._expect(block, command, shown=None)
+            command = f"set -e\n{block.text}"  # a script fails at its first failing command
+        self._expect(block, [(command, None)])
 
     def check_session(self, block: Block) -> None:
         result = processes.run(
@@ -204,8 +212,7 @@ class PageRun:
                 raise BlockFailure("a background block holds exactly one command")
             self.start_background(background.args[0], pairs[0][0], pairs[0][1], block)
             return
-        for command, shown in pairs:
-            self._expect(block, command, shown)
+        self._expect(block, pairs)
 
     def check_log(self, block: Block) -> None:
         name = block.mark("log").args[0]
@@ -235,35 +242,55 @@ class PageRun:
                     raise BlockFailure(f"service {name} publishes {port}, but nothing answers at {problem}")
 
     # --- helpers -----------------------------------------------------------------------
-    def _expect(self, block: Block, command: str, shown: str | None) -> None:
-        """Run a command; check exit status and, if the page shows output, the output."""
-        code_mark = block.mark("returncode")
-        want_code = int(code_mark.args[0]) if code_mark else 0
-        mode = self._mode(block)
+    def _expect(self, block: Block, pairs: list[tuple[str, str | None]]) -> None:
+        """Run commands in one shell, as a reader types them into one terminal.
+
+        Variables and `cd` carry over from one command to the next. Each
+        command must exit 0 (the last one: the status in returncode(n)) and,
+        where the page shows output (not None), print it.
+        """
+        script = "".join(f"{command}\nprintf '\\n{STATUS_MARK}%s__\\n' \"$?\"\n" for command, _ in pairs)
         poll = block.mark("poll")
         deadline = time.monotonic() + (float(poll.args[0]) if poll else 0)
         while True:
-            result = processes.run(command, self.workdir(block), self.environment(block), self.timeout(block))
-            output = self.canonical(result.output)
-            problem = None
-            if result.timed_out:
-                problem = f"timed out after {self.timeout(block):g} s (the whole process group was killed)"
-            elif result.returncode != want_code:
-                problem = f"exited with status {result.returncode}, the page expects {want_code}"
-            elif shown is not None and (shown.strip() or mode == "exact"):
-                try:
-                    compare.compare(shown, output, mode)
-                except compare.Mismatch as exc:
-                    problem = str(exc)
-            if problem is None:
+            result = processes.run(script, self.workdir(block), self.environment(block), self.timeout(block))
+            failure = self._first_problem(block, pairs, result)
+            if failure is None:
                 return
             if time.monotonic() >= deadline:
+                command, problem, output = failure
                 waited = f" (re-run for {float(poll.args[0]):g} s)" if poll else ""
                 raise BlockFailure(
                     f"$ {command}\n  in {relpath(self.workdir(block))}/{waited}: {problem}\n"
                     f"--- output ---\n{output.rstrip()}\n--------------"
                 )
             time.sleep(0.5)
+
+    def _first_problem(self, block: Block, pairs, result: processes.Result) -> tuple[str, str, str] | None:
+        """(command, what is wrong, its output) for the first command that fails, else None."""
+        parts = STATUS_SPLIT.split(self.canonical(result.output))
+        outputs, codes = parts[0::2], [int(code) for code in parts[1::2]]
+        code_mark = block.mark("returncode")
+        mode = self._mode(block)
+        for index, (command, shown) in enumerate(pairs):
+            output = outputs[index] if index < len(outputs) else ""
+            want = int(code_mark.args[0]) if code_mark and index == len(pairs) - 1 else 0
+            if index >= len(codes):  # the shell itself ended here (`exit`, a timeout)
+                if result.timed_out:
+                    return command, f"timed out after {self.timeout(block):g} s (the whole process group was killed)", output
+                code = result.returncode
+            else:
+                code = codes[index]
+            if code != want:
+                return command, f"exited with status {code}, the page expects {want}", output
+            if shown is not None and (shown.strip() or mode == "exact"):
+                try:
+                    compare.compare(shown, output, mode)
+                except compare.Mismatch as exc:
+                    return command, str(exc), output
+            if index >= len(codes):
+                return None if index == len(pairs) - 1 else (pairs[index + 1][0], "never ran: the shell ended before it", "")
+        return None
 
     def start_background(self, name: str, command: str, shown: str, block: Block) -> None:
         if name in self.background:
