@@ -78,3 +78,13 @@ def test_a_missing_snippet_is_a_collection_error_naming_the_line(project):
     assert result.returncode == 2  # collection error: nothing ran
     assert f"docs/ko/02-app-tasks.md::line {line}: Snippet at path '02-app-tasks/step-1/src/runn.py' could not be found" in result.stdout
     assert seconds < 20
+
+
+def test_a_wrong_result_fails_a_python_session(project):
+    """Chapter 1 reads the result back in a Python session: x - y shows up there."""
+    edit(project / "snippets/01-first-steps/step-1/src/tasks.py", "return x + y", "return x - y")
+    result, _ = run_suite(project, "docs/ko/01-first-steps.md", "-x")
+    line = line_of(project / "docs/ko/01-first-steps.md", '--8<-- "01-first-steps/output/delay.txt"')
+    assert result.returncode == 1, result.stdout
+    assert f"docs/ko/01-first-steps.md::line {line} (shows snippets/01-first-steps/output/delay.txt)" in result.stdout
+    assert "-5\n+-1" in result.stdout
