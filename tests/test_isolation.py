@@ -34,6 +34,22 @@ def test_a_session_creates_and_removes_its_vhost_and_database():
     assert client.dbsize() == 0
 
 
+def test_messages_a_page_leaves_behind_are_dropped():
+    from kombu import Connection
+
+    session = Session(Stack.from_environment())
+    session.open()
+    try:
+        with Connection(session.broker_url) as connection:
+            queue = connection.SimpleQueue("celery")
+            queue.put({"left": "behind"})
+            session.empty_queues()
+            assert queue.qsize() == 0
+            queue.close()
+    finally:
+        session.close()
+
+
 def test_a_readers_worker_on_the_default_vhost_is_not_disturbed(project):
     """A worker on '/' neither takes the suite's tasks nor is seen by the suite's inspect."""
     env = {**os.environ, processes.SESSION_VAR: "reader-worker", "PYTHONUNBUFFERED": "1"}

@@ -147,9 +147,12 @@ class PageRun:
         proc.stop()
 
     def close(self) -> None:
+        """End the page: stop its background processes, drop the messages it left."""
         for proc in self.background.values():
             proc.stop(gentle=False)
         self.background.clear()
+        if self.session is not None:
+            self.session.empty_queues()
 
     # --- kinds -------------------------------------------------------------------------
     def check_file(self, block: Block) -> None:

@@ -158,6 +158,12 @@ class Session:
             client.close()
         raise StackUnavailable(f"no free Redis database among 1-15 (each holds data or a {CLAIM_KEY} key)")
 
+    def empty_queues(self) -> None:
+        """Drop the messages a page left behind, so the next page starts as a reader would."""
+        vhost = quote(self.vhost, safe="")
+        for queue in self.stack._api("GET", f"/api/queues/{vhost}") or []:
+            self.stack._api("DELETE", f"/api/queues/{vhost}/{quote(queue['name'], safe='')}/contents")
+
     def _take_claim(self, client, holder: bytes | None) -> bool:
         import redis
 
