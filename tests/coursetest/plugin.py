@@ -85,8 +85,8 @@ class BlockItem(pytest.Item):
         else:
             self.parent.page_run.run(self.block)
             mode = "run"
-        lang = page_language(self.block.page) or "?"
-        state["counts"][(lang, mode)] = state["counts"].get((lang, mode), 0) + 1
+        key = (relpath(self.block.page), mode)
+        state["counts"][key] = state["counts"].get(key, 0) + 1
 
     def _compare_with_twin(self, state: dict) -> None:
         twin = self.twin.block
@@ -186,8 +186,14 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
     state = config.stash.get(STATE_KEY, None)
     if not state or not state["counts"]:
         return
-    parts = [f"{lang}: {n} {mode}" for (lang, mode), n in sorted(state["counts"].items())]
+    per_language: dict[tuple[str, str], int] = {}
+    for (page, mode), n in state["counts"].items():
+        lang = page_language(ROOT / page) or "?"
+        per_language[(lang, mode)] = per_language.get((lang, mode), 0) + n
     terminalreporter.write_sep("-", "course blocks")
+    for (page, mode), n in sorted(state["counts"].items()):
+        terminalreporter.write_line(f"{page}: {n} {mode}")
+    parts = [f"{lang}: {n} {mode}" for (lang, mode), n in sorted(per_language.items())]
     terminalreporter.write_line("blocks passed per language: " + ", ".join(parts))
     if state.get("stray"):
         terminalreporter.write_line(f"killed {len(state['stray'])} stray process(es) at the end: {state['stray']}")
