@@ -4,7 +4,7 @@ These tests run the suite itself (in a copy of the project) against mutated
 pages and snippets, the way a careless edit would break them.
 """
 
-from coursetest.selftest import edit, line_of, run_suite
+from coursetest.selftest import edit, line_of, run_suite, worker_page
 
 
 def test_an_unreachable_broker_fails_fast_with_one_hint(project):
@@ -43,18 +43,7 @@ def test_a_wrong_result_in_a_snippet_fails(project):
     """x - y instead of x + y: the worker log no longer says ': 5'."""
     edit(project / "snippets/02-app-tasks/step-3/src/tasks/math.py", "return x + y", "return x - y")
     # only the blocks that need it: start the step-3 worker, send the task, read its log
-    page = project / "docs/ko/mini.md"
-    page.write_text(
-        '<!--pytest.mark.cwd("02-app-tasks/step-3/src")-->\n'
-        '<!--pytest.mark.background("worker")-->\n'
-        "```console\n$ celery -A run worker -l INFO\n"
-        '--8<-- "02-app-tasks/output/step-3-worker.txt"\n```\n\n'
-        "```console\n$ celery -A run call tasks.math.add -a '[2, 3]'\n"
-        '--8<-- "02-app-tasks/output/step-3-call.txt"\n```\n\n'
-        '<!--pytest.mark.log("worker")-->\n'
-        '```text\n--8<-- "02-app-tasks/output/step-3-call-log.txt"\n```\n',
-        encoding="utf-8",
-    )
+    worker_page(project, step=3, args="[2, 3]")
     result, _ = run_suite(project, "docs/ko/mini.md")
     assert result.returncode == 1, result.stdout
     assert "docs/ko/mini.md::line 14 (shows snippets/02-app-tasks/output/step-3-call-log.txt)" in result.stdout

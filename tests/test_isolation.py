@@ -8,7 +8,7 @@ import redis
 from coursetest import processes
 from coursetest.pages import ROOT
 from coursetest.stack import Session, Stack
-from coursetest.selftest import run_suite
+from coursetest.selftest import run_suite, worker_page
 
 
 def vhosts(stack: Stack) -> list[str]:
@@ -59,20 +59,7 @@ def test_a_readers_worker_on_the_default_vhost_is_not_disturbed(project):
     )
     try:
         assert reader.wait_for(lambda out: " ready." in out, timeout=30), reader.output
-        page = project / "docs/ko/mini.md"
-        page.write_text(
-            '<!--pytest.mark.cwd("02-app-tasks/step-4/src")-->\n'
-            '<!--pytest.mark.background("worker")-->\n'
-            "```console\n$ celery -A run worker -l INFO\n"
-            '--8<-- "02-app-tasks/output/step-4-worker.txt"\n```\n\n'
-            "```console\n$ celery -A run inspect registered\n"
-            '--8<-- "02-app-tasks/output/step-4-registered.txt"\n```\n\n'
-            "```console\n$ celery -A run call tasks.math.add -a '[1, 2]'\n"
-            '--8<-- "02-app-tasks/output/step-4-call.txt"\n```\n\n'
-            '<!--pytest.mark.log("worker")-->\n'
-            '```text\n--8<-- "02-app-tasks/output/step-4-call-log.txt"\n```\n',
-            encoding="utf-8",
-        )
+        worker_page(project, step=4, args="[1, 2]", inspect=True)
         # "1 node online." in the inspect output: the reader's worker is not seen
         result, _ = run_suite(project, "docs/ko/mini.md")
         assert result.returncode == 0, result.stdout

@@ -45,3 +45,20 @@ def line_of(page: Path, needle: str) -> int:
     while not lines[index].lstrip().startswith("```"):
         index -= 1
     return index + 1
+
+
+def worker_page(project: Path, step: int, args: str, inspect: bool = False) -> Path:
+    """Write docs/ko/mini.md: chapter 2's blocks that start the worker of `step`,
+    (optionally ask it for its tasks), send tasks.math.add with `args` and read the log."""
+    output = f"02-app-tasks/output/step-{step}"
+    blocks = [
+        f'<!--pytest.mark.cwd("02-app-tasks/step-{step}/src")-->\n<!--pytest.mark.background("worker")-->\n'
+        f'```console\n$ celery -A run worker -l INFO\n--8<-- "{output}-worker.txt"\n```\n',
+        f"```console\n$ celery -A run call tasks.math.add -a '{args}'\n--8<-- \"{output}-call.txt\"\n```\n",
+        f'<!--pytest.mark.log("worker")-->\n```text\n--8<-- "{output}-call-log.txt"\n```\n',
+    ]
+    if inspect:
+        blocks.insert(1, f'```console\n$ celery -A run inspect registered\n--8<-- "{output}-registered.txt"\n```\n')
+    page = project / "docs/ko/mini.md"
+    page.write_text("\n".join(blocks), encoding="utf-8")
+    return page
