@@ -16,6 +16,7 @@ import json
 import os
 import re
 import socket
+import time
 import urllib.error
 import urllib.request
 import uuid
@@ -31,6 +32,9 @@ START_HINT = (
 
 CANONICAL_BROKER = "amqp://guest:guest@localhost:5672//"
 VHOST_PREFIX = "course-test-"
+# The management API lists a new connection only after a few seconds (its
+# statistics lag); a session's vhost younger than this is never taken for stale.
+YOUNG_VHOST = 60.0
 CLAIM_KEY = "course-test-session"
 CANONICAL_BACKEND = "redis://localhost:6379/0"
 
@@ -111,15 +115,31 @@ class Session:
         self.vhost = VHOST_PREFIX + self.id
         self.db: int | None = None
         self._redis = None
+        self._holder = None  # an AMQP connection that marks the vhost as in use
 
     def open(self) -> None:
         broker = urlsplit(self.stack.broker)
         user = broker.username or "guest"
         vhost = quote(self.vhost, safe="")
         self._remove_stale_sessions()
-        self.stack._api("PUT", f"/api/vhosts/{vhost}", {})
+        self.stack._api("PUT", f"/api/vhosts/{vhost}", {"description": f"course test session, created {time.time():.0f}"})
         self.stack._api("PUT", f"/api/permissions/{vhost}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
+        self._hold_vhost()
         self.db = self._claim_redis_db()
+
+    def _hold_vhost(self) -> None:
+        """Keep one AMQP connection to the vhost open while the session lives.
+
+        It is how another session tells this vhost from one left by a killed
+        session (see _remove_stale_sessions): without it, a session whose blocks
+        had not started yet (the self-tests run first, and start sessions of
+        their own) lost its vhost to them. The connection shows in the
+        management API a few seconds late; until then the vhost is young.
+        """
+        from kombu import Connection
+
+        self._holder = Connection(self.broker_url, heartbeat=0)
+        self._holder.ensure_connection(max_retries=3)
 
     def _remove_stale_sessions(self) -> None:
         """Delete vhosts of earlier sessions that were killed before they could clean up.
@@ -130,7 +150,9 @@ class Session:
         connected = {c.get("vhost") for c in self.stack._api("GET", "/api/connections") or []}
         for vhost in self.stack._api("GET", "/api/vhosts") or []:
             name = vhost["name"]
-            if name.startswith(VHOST_PREFIX) and name not in connected:
+            created = re.search(r"created (\d+)", vhost.get("description") or "")
+            young = created is not None and time.time() - int(created.group(1)) < YOUNG_VHOST
+            if name.startswith(VHOST_PREFIX) and name not in connected and not young:
                 self.stack._api("DELETE", f"/api/vhosts/{quote(name, safe='')}")
 
     def _claim_redis_db(self) -> int:
@@ -162,7 +184,11 @@ class Session:
         """Drop the messages a page left behind, so the next page starts as a reader would."""
         vhost = quote(self.vhost, safe="")
         for queue in self.stack._api("GET", f"/api/queues/{vhost}") or []:
-            self.stack._api("DELETE", f"/api/queues/{vhost}/{quote(queue['name'], safe='')}/contents")
+            try:
+                self.stack._api("DELETE", f"/api/queues/{vhost}/{quote(queue['name'], safe='')}/contents")
+            except StackUnavailable as exc:
+                if " answered 404 " not in str(exc):
+                    raise  # 404: gone meanwhile, as a stopped worker's auto-delete queues (pidbox) go
 
     def _take_claim(self, client, holder: bytes | None) -> bool:
         import redis
@@ -180,6 +206,9 @@ class Session:
                 return False
 
     def close(self) -> None:
+        if self._holder is not None:
+            self._holder.release()
+            self._holder = None
         try:
             self.stack._api("DELETE", f"/api/vhosts/{quote(self.vhost, safe='')}")
         finally:
