@@ -13,6 +13,7 @@ import re
 import sys
 import textwrap
 import time
+from functools import lru_cache
 from pathlib import Path
 
 import yaml
@@ -96,6 +97,16 @@ def file_tree(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
+@lru_cache(maxsize=None)
+def folder_uses_backend(folder: Path) -> bool:
+    """Does the code in this step folder use the canonical result backend?
+
+    The session's backend is handed over only there, so a step without one
+    still shows "results: disabled://". Read once per folder and session.
+    """
+    return any(CANONICAL_BACKEND in p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*.py"))
+
+
 class PageRun:
     def __init__(self, session: Session | None):
         self.session = session
@@ -117,12 +128,7 @@ class PageRun:
         )
         if self.session is not None:
             env[processes.SESSION_VAR] = self.session.id
-            # redirect the result backend only where the step's code uses it, so a
-            # step without one still shows "results: disabled://"
-            folder = self.workdir(block)
-            uses_backend = block.cwd is not None and any(
-                CANONICAL_BACKEND in p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*.py")
-            )
+            uses_backend = block.cwd is not None and folder_uses_backend(self.workdir(block))
             env.update(self.session.environment(uses_backend))
         return env
 
