@@ -2,6 +2,7 @@
 
 from pathlib import Path
 
+from coursetest.kinds import BY_NAME
 from coursetest.pages import ROOT, all_pages, read_page, snippet_root
 
 SNIPPETS = snippet_root()
@@ -14,8 +15,8 @@ def used_files():
     for page in all_pages():
         for block in read_page(page):
             for path in block.includes:
-                included.setdefault(path, set()).add(block.kind)
-            if block.cwd and block.kind not in {"file", "tree"}:
+                included.setdefault(path, set()).add(block.kind.name)
+            if block.cwd and block.kind.needs_stack:
                 folders.add(SNIPPETS / block.cwd)
     return included, folders
 
@@ -44,5 +45,5 @@ def test_every_code_file_runs_where_a_page_runs_commands():
 
 def test_no_block_is_left_untested():
     """read_page refuses blocks it cannot test; this makes that refusal part of the suite."""
-    kinds = {block.kind for page in all_pages() for block in read_page(page)}
-    assert kinds <= {"file", "session", "console", "script", "log", "tree", "stack"}
+    kinds = {block.kind.name for page in all_pages() for block in read_page(page)}
+    assert kinds <= set(BY_NAME)

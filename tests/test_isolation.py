@@ -12,7 +12,7 @@ from coursetest.selftest import run_suite, worker_page
 
 
 def vhosts(stack: Stack) -> list[str]:
-    return [v["name"] for v in stack._api("GET", "/api/vhosts")]
+    return [v["name"] for v in stack.api("GET", "/api/vhosts")]
 
 
 def test_a_session_creates_and_removes_its_vhost_and_database():
@@ -65,6 +65,6 @@ def test_a_readers_worker_on_the_default_vhost_is_not_disturbed(project):
         assert result.returncode == 0, result.stdout
         assert "received" not in reader.output  # the suite's task went to the suite's worker
     finally:
-        reader.stop(gentle=False)
+        reader.kill()
     # the worker and its pool processes are gone
     assert processes.sweep("reader-worker") == []

@@ -40,7 +40,7 @@ def test_includes_expand_with_the_mkdocs_settings(tmp_path):
     [block] = read_page(page)
     assert block.text == (pages.snippet_root() / "02-app-tasks/step-1/src/run.py").read_text()
     assert block.includes == ["02-app-tasks/step-1/src/run.py"]
-    assert block.kind == "file" and block.cwd == "02-app-tasks/step-1/src"
+    assert block.kind.name == "file" and block.cwd == "02-app-tasks/step-1/src"
     assert block.lineno == 3
 
 

@@ -25,8 +25,8 @@ def block_sequence_difference(ko_page, en_page):
         if ko.signature() != en.signature():
             return (
                 f"{en.location} differs from {ko.location}: both languages must show the same block "
-                f"(fence header, body, directives).\n  ko: {ko.info!r} {ko.mark_sources}\n{ko.raw}"
-                f"  en: {en.info!r} {en.mark_sources}\n{en.raw}"
+                f"(fence header, body, directives).\n  ko: {ko.info!r} {ko.directive_sources}\n{ko.raw}"
+                f"  en: {en.info!r} {en.directive_sources}\n{en.raw}"
             )
     if len(ko_blocks) != len(en_blocks):
         longer, shorter = (ko_blocks, en_blocks) if len(ko_blocks) > len(en_blocks) else (en_blocks, ko_blocks)

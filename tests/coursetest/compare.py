@@ -46,15 +46,24 @@ ROOT_ONLY = re.compile(
 )
 
 
+def visible_lines(text: str) -> list[str]:
+    """The lines a reader's terminal would show: the root-only warning dropped, nothing masked.
+
+    ``mask(text)`` has the same lines, at the same indices, masked; so a line
+    found in the masked text can be read back as it was printed (``--record``).
+    """
+    return ROOT_ONLY.sub("", text).splitlines()
+
+
+def mask_line(line: str) -> str:
+    for pattern, replacement in MASKS:
+        line = pattern.sub(replacement, line)
+    return line.rstrip()
+
+
 def mask(text: str) -> list[str]:
     """Mask volatile values; return the lines with trailing blanks removed."""
-    text = ROOT_ONLY.sub("", text)
-    lines = []
-    for line in text.splitlines():
-        for pattern, replacement in MASKS:
-            line = pattern.sub(replacement, line)
-        lines.append(line.rstrip())
-    return lines
+    return [mask_line(line) for line in visible_lines(text)]
 
 
 def _trim(lines: list[str]) -> list[str]:
@@ -131,6 +140,13 @@ def prefix_ready(shown: str, real: str, start: int = 0) -> bool:
     return len(_trim(mask(real)[start:])) >= len(_trim(mask(shown)))
 
 
+def _first_printed(got: list[str], start: int) -> int:
+    """Index of the first line at or after ``start`` that is not blank."""
+    while start < len(got) and not got[start]:
+        start += 1
+    return start
+
+
 def compare_prefix(shown: str, real: str, start: int = 0) -> int:
     """The next lines of real output (from ``start``) must be exactly the shown ones.
 
@@ -139,9 +155,7 @@ def compare_prefix(shown: str, real: str, start: int = 0) -> int:
     """
     want = _trim(mask(shown))
     got = mask(real)
-    skip = start
-    while skip < len(got) and not got[skip]:
-        skip += 1
+    skip = _first_printed(got, start)
     part = got[skip : skip + len(want)]
     if part != want:
         more = got[skip + len(want) : skip + len(want) + 5]
@@ -150,6 +164,14 @@ def compare_prefix(shown: str, real: str, start: int = 0) -> int:
         )
         raise Mismatch(f"the process printed something else (masked values appear as <...>):\n{diff}")
     return skip + len(want)
+
+
+def next_printed(shown: str, real: str, start: int = 0) -> tuple[str, int]:
+    """The real lines, unmasked, where ``compare_prefix`` looks for the shown ones; and the index after them."""
+    count = len(_trim(mask(shown)))
+    lines = visible_lines(real)
+    skip = _first_printed(mask(real), start)
+    return "\n".join(line.rstrip() for line in lines[skip : skip + count]) + "\n", skip + count
 
 
 def compare(shown: str, real: str, mode: str = "exact") -> None:

@@ -10,41 +10,23 @@ test sees exactly the text the reader sees.
 from __future__ import annotations
 
 import io
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
 import markdown
-import pytest
 from pymdownx.snippets import SnippetMissingError
 from pymdownx.superfences import RE_NESTED_FENCE_START, RE_OPTIONS
 from pytest_codeblocks.main import extract_from_buffer
 
+from .directives import Directive, DirectiveError
+from .directives import parse as parse_directive
+from .kinds import Kind, KindError
+from .kinds import resolve as resolve_kind
+
 ROOT = Path(__file__).resolve().parents[2]
 MKDOCS_YML = ROOT / "mkdocs.yml"
-
-# Fence languages and what the runner does with them.
-FILE_LANGS = {"python", "py", "python3", "yaml", "yml", "toml", "ini", "cfg"}
-SESSION_LANGS = {"pycon"}
-CONSOLE_LANGS = {"console"}
-SCRIPT_LANGS = {"bash", "sh", "shell", "zsh"}
-TEXT_LANGS = {"text", "txt", "log", "output", "plain"}
-
-# Marks a page may put before a block. Anything else is refused, so a typo in
-# a directive cannot silently turn a test off.
-KNOWN_MARKS = {
-    "cwd": "cwd(path): run this block and the following ones in snippets/<path>",
-    "background": "background(name): start the command and keep it running until the page ends",
-    "log": "log(name): the block is output that the background process `name` must print next",
-    "stop": "stop(name): stop the background process `name` (as Ctrl+C would) before this block",
-    "returncode": "returncode(n): the command must exit with status n (default 0)",
-    "poll": "poll(seconds): re-run the block until its output matches, at most `seconds`",
-    "timeout": "timeout(seconds): kill the block's process group after `seconds` (default 60)",
-    "match": "match('lines'): shown lines must appear in order; other lines may come between",
-    "tree": "tree(path): the block is the file tree of snippets/<path>",
-    "stack": "stack(): the block starts the stack; the test checks the stack it describes is up",
-}
-FORBIDDEN_MARKS = {"skip", "skipif", "xfail"}
 
 
 class PageError(Exception):
@@ -53,7 +35,7 @@ class PageError(Exception):
 
 @dataclass
 class Block:
-    """One fenced block of a page, expanded, with its test directives."""
+    """One fenced block of a page, expanded, with its checked directives and its kind."""
 
     page: Path
     lineno: int  # 1-based line of the opening fence
@@ -63,48 +45,24 @@ class Block:
     raw: str  # body as written in the page (with --8<-- lines)
     text: str  # body as the reader sees it (includes expanded)
     includes: list[str]  # snippet paths named by --8<-- lines
-    marks: list[pytest.MarkDecorator] = field(default_factory=list)
-    mark_sources: list[str] = field(default_factory=list)
+    directives: dict[str, Directive] = field(default_factory=dict)
+    kind: Kind | None = None
     cwd: str | None = None  # snippets-relative working directory
 
     @property
     def location(self) -> str:
         return f"{relpath(self.page)}::line {self.lineno}"
 
-    def mark(self, name: str) -> pytest.Mark | None:
-        for decorator in self.marks:
-            if decorator.mark.name == name:
-                return decorator.mark
-        return None
+    def directive(self, name: str) -> Directive | None:
+        return self.directives.get(name)
 
     @property
-    def kind(self) -> str:
-        """What the runner does: file, session, console, script, log, tree, stack."""
-        if self.mark("stack"):
-            return "stack"
-        if self.mark("tree"):
-            return "tree"
-        if self.mark("log"):
-            return "log"
-        if self.lang in CONSOLE_LANGS:
-            return "console"
-        if self.lang in SESSION_LANGS:
-            return "session"
-        if self.lang in SCRIPT_LANGS:
-            return "script"
-        if self.lang in FILE_LANGS and "title" in self.options:
-            return "file"
-        if self.lang in {"python", "py", "python3"}:
-            return "script"
-        raise PageError(
-            f"{self.location}: a ```{self.info} block is neither run nor compared. "
-            "Give a code file a title=\"...\", show a command as ```console with '$ ', "
-            "or say what the text is with <!--pytest.mark.log(...)--> or <!--pytest.mark.tree(...)-->."
-        )
+    def directive_sources(self) -> list[str]:
+        return [d.source for d in self.directives.values()]
 
     def signature(self) -> tuple:
         """What must be identical between the Korean and the English page."""
-        return (self.info, self.raw, tuple(self.mark_sources))
+        return (self.info, self.raw, tuple(self.directive_sources))
 
 
 def relpath(path: Path) -> str:
@@ -169,6 +127,15 @@ def included_paths(lines: list[str]) -> list[str]:
     return paths
 
 
+def resolve_include(path: str) -> Path:
+    """The file an include names, looked up in the base paths in order, as pymdownx does."""
+    for base in snippet_config()[0]:
+        candidate = Path(base) / path
+        if candidate.is_file():
+            return candidate
+    raise PageError(f"{path} is in none of the snippet base paths")
+
+
 def parse_info(info: str) -> tuple[str, dict[str, str]]:
     """Split a fence header into a language and options, as superfences does."""
     m = RE_NESTED_FENCE_START.match("```" + info)
@@ -190,33 +157,60 @@ def parse_info(info: str) -> tuple[str, dict[str, str]]:
     return lang, options
 
 
-def _eval_mark(source: str, where: str) -> pytest.MarkDecorator:
-    name = source.split("(")[0].removeprefix("pytest.mark.").strip()
-    if name not in KNOWN_MARKS and name not in FORBIDDEN_MARKS:
-        raise PageError(f"{where}: unknown directive <!--{source}-->; known: {', '.join(sorted(KNOWN_MARKS))}")
-    try:
-        decorator = eval(source, {"pytest": pytest})  # the same evaluation pytest-codeblocks does
-    except Exception as exc:  # noqa: BLE001 - any error in the directive is the page's fault
-        raise PageError(f"{where}: cannot read <!--{source}-->: {exc}") from exc
-    name = decorator.mark.name
-    if name in FORBIDDEN_MARKS:
-        raise PageError(
-            f"{where}: <!--{source}--> would not run a block; this course promises that every block runs. "
-            "Make the block runnable or remove it."
-        )
-    if name not in KNOWN_MARKS:
-        raise PageError(f"{where}: unknown directive <!--{source}-->; known: {', '.join(sorted(KNOWN_MARKS))}")
-    return decorator
+# pytest-codeblocks' own comment keywords (skipfile, skip, cont, expected-output...)
+# would drop, merge or swallow blocks; the course refuses all of them.
+CODEBLOCKS_KEYWORD = re.compile(r"<!--[-\s]*pytest-codeblocks:")
+# A directive comment, as pytest-codeblocks recognises it.
+DIRECTIVE_COMMENT = re.compile(r"<!--[-\s]*pytest\.mark\.")
+
+
+def _refuse_codeblocks_keywords(path: Path, lines: list[str]) -> None:
+    for number, line in enumerate(lines, 1):
+        if CODEBLOCKS_KEYWORD.match(line.strip()):
+            raise PageError(
+                f"{relpath(path)}::line {number}: {line.strip()} is pytest-codeblocks' own keyword; "
+                "on a course page it would skip, merge or swallow blocks. Every block runs: remove it, "
+                "and show expected output in the block itself (see the README, 'How a page is written')."
+            )
+
+
+def _read_directives(sources: list[str], where: str) -> dict[str, Directive]:
+    directives: dict[str, Directive] = {}
+    for source in sources:
+        try:
+            directive = parse_directive(source)
+        except DirectiveError as exc:
+            raise PageError(f"{where}: {exc}") from None
+        if directive.tag in directives:
+            raise PageError(f"{where}: {directive.tag}(...) is given twice")
+        directives[directive.tag] = directive
+    return directives
 
 
 def read_page(path: Path) -> list[Block]:
-    """Parse a page into expanded blocks with their directives resolved."""
+    """Parse a page into expanded blocks with their directives and kinds resolved.
+
+    Everything a page can get wrong is found here, before anything runs: a
+    pytest-codeblocks keyword, a directive that is unknown, misspelt, mistyped
+    or meaningless for its fence, a directive that precedes no block, a
+    missing include, a cwd that is not a folder, a block nobody would test.
+    """
     path = Path(path)
     text = path.read_text(encoding="utf-8")
+    lines = text.splitlines()
+    _refuse_codeblocks_keywords(path, lines)
     try:
         found = extract_from_buffer(io.StringIO(text))
     except RuntimeError as exc:
         raise PageError(f"{relpath(path)}: {exc}") from exc
+    inside = {n for b in found for n in range(b.lineno, b.lineno + b.code.count("\n") + 2)}
+    directive_lines = [
+        n for n, line in enumerate(lines, 1) if n not in inside and DIRECTIVE_COMMENT.match(line.strip())
+    ]
+    attached = sum(len(b.marks) for b in found)
+    if attached < len(directive_lines):
+        number = directive_lines[attached]
+        raise PageError(f"{relpath(path)}::line {number}: this directive precedes no code block")
     blocks = []
     cwd = None
     for found_block in found:
@@ -232,28 +226,31 @@ def read_page(path: Path) -> list[Block]:
                 f"{' or '.join(relpath(Path(b)) + '/' for b in snippet_config()[0])} (base_path in mkdocs.yml); "
                 "check the path in the --8<-- line."
             ) from exc
-        marks = [_eval_mark(source, where) for source in found_block.marks]
-        block = Block(
-            page=path,
-            lineno=found_block.lineno,
-            info=info,
-            lang=lang,
-            options=options,
-            raw=found_block.code,
-            # pymdownx keeps a file's final newline as an empty line; the reader sees none
-            text="\n".join(expanded).rstrip("\n") + "\n" if any(expanded) else "",
-            includes=included_paths(raw_lines),
-            marks=marks,
-            mark_sources=list(found_block.marks),
-        )
-        cwd_mark = block.mark("cwd")
-        if cwd_mark:
-            cwd = cwd_mark.args[0]
+        directives = _read_directives(found_block.marks, where)
+        try:
+            kind = resolve_kind(lang, options, set(directives))
+        except KindError as exc:
+            raise PageError(f"{where}: {exc}") from None
+        if "cwd" in directives:
+            cwd = directives["cwd"].path
             if not (snippet_root() / cwd).is_dir():
                 raise PageError(f"{where}: cwd({cwd!r}) is not a folder under {relpath(snippet_root())}/")
-        block.cwd = cwd
-        block.kind  # noqa: B018 - raises PageError for a block nobody would test
-        blocks.append(block)
+        blocks.append(
+            Block(
+                page=path,
+                lineno=found_block.lineno,
+                info=info,
+                lang=lang,
+                options=options,
+                raw=found_block.code,
+                # pymdownx keeps a file's final newline as an empty line; the reader sees none
+                text="\n".join(expanded).rstrip("\n") + "\n" if any(expanded) else "",
+                includes=included_paths(raw_lines),
+                directives=directives,
+                kind=kind,
+                cwd=cwd,
+            )
+        )
     return blocks
 
 
@@ -281,3 +278,29 @@ def page_language(path: Path) -> str | None:
 
 def all_pages() -> list[Path]:
     return sorted((ROOT / "docs").rglob("*.md"))
+
+
+# Waits a page shows a reader: a countdown, an ETA a few seconds ahead, a sleep
+# in a command or in the code it runs, a timeout that the page shows expiring.
+# The summary adds them up per page, beside the page's wall time, so what the
+# lessons need can be told from overhead.
+WAITS = [
+    ("countdown", re.compile(r"--countdown[ =](\d+(?:\.\d+)?)|\bcountdown=(\d+(?:\.\d+)?)")),
+    ("eta", re.compile(r"\btimedelta\(seconds=(\d+(?:\.\d+)?)\)")),
+    ("sleep", re.compile(r"\bsleep\(?\s*(\d+(?:\.\d+)?)")),
+]
+EXPIRED_TIMEOUT = re.compile(r"\btimeout=(\d+(?:\.\d+)?)")
+
+
+def shown_waits(block: Block) -> list[tuple[str, float]]:
+    """(what, seconds) for each wait written in a block the page runs or shows as code.
+
+    A ``timeout=N`` counts only in a block that shows it expiring
+    (``TimeoutError``): a result that arrives in time does not wait for it.
+    """
+    patterns = WAITS + ([("timeout", EXPIRED_TIMEOUT)] if "TimeoutError" in block.text else [])
+    found = []
+    for what, pattern in patterns:
+        for m in pattern.finditer(block.text):
+            found.append((what, float(next(g for g in m.groups() if g))))
+    return found

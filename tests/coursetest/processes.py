@@ -127,18 +127,31 @@ class Background:
                 return False
             time.sleep(interval)
 
-    def stop(self, grace: float = 10.0, gentle: bool = True) -> None:
-        """Stop as a reader would with Ctrl+C (SIGINT to the group), then SIGKILL if needed.
+    def interrupt(self, timeout: float) -> bool:
+        """Press Ctrl+C in its terminal: SIGINT to the whole process group, as a terminal sends it.
 
-        ``gentle=False`` skips the Ctrl+C: at the end of a page nobody reads the
-        shutdown, so the group is killed at once.
+        Returns whether the process ended within ``timeout``. Its output stays
+        readable, so a page can show what it printed while shutting down.
         """
-        if gentle and self.alive():
+        if self.alive():
             kill_group(self.proc, signal.SIGINT)
-            try:
-                self.proc.wait(grace)
-            except subprocess.TimeoutExpired:
-                pass
+        return self.wait_exit(timeout)
+
+    def wait_exit(self, timeout: float) -> bool:
+        try:
+            self.proc.wait(timeout)
+        except subprocess.TimeoutExpired:
+            return False
+        self._reader.join(1)  # the last lines it printed
+        return True
+
+    def stop(self, grace: float = 10.0) -> None:
+        """Ctrl+C, then SIGKILL for whatever is left after ``grace`` seconds."""
+        self.interrupt(grace)
+        self.kill(grace)
+
+    def kill(self, grace: float = 10.0) -> None:
+        """SIGKILL the whole group and wait until every member is gone."""
         kill_group(self.proc, signal.SIGKILL)
         self.proc.wait()
         # pool processes may linger for a moment after their parent exits

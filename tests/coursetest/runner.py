@@ -13,14 +13,14 @@ import re
 import sys
 import textwrap
 import time
-from functools import lru_cache
 from pathlib import Path
 
 import yaml
 
 from . import compare, processes
-from .pages import ROOT, Block, relpath, snippet_root
-from .stack import CANONICAL_BACKEND, Session
+from .kinds import PYTHON
+from .pages import ROOT, Block, included_paths, relpath, resolve_include, snippet_root
+from .stack import CodeURLs, Endpoints, Session, code_urls, compose_problems
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -34,7 +34,7 @@ class BlockFailure(AssertionError):
 
 
 # Replays a pycon transcript in a fresh interpreter and prints it as a terminal would.
-SESSION_RUNNER = textwrap.dedent(
+PYCON_RUNNER = textwrap.dedent(
     '''
     import code, os, sys
     sys.stderr = sys.stdout
@@ -97,24 +97,48 @@ def file_tree(folder: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-@lru_cache(maxsize=None)
-def folder_uses_backend(folder: Path) -> bool:
-    """Does the code in this step folder use the canonical result backend?
+def include_target(lines: list[str]) -> str | None:
+    """The snippet file that supplies these lines, if they are exactly one whole-file include."""
+    paths = included_paths(lines)
+    if len(lines) == 1 and len(paths) == 1 and lines[0].strip().endswith(f'"{paths[0]}"'):
+        return paths[0]
+    return None
 
-    The session's backend is handed over only there, so a step without one
-    still shows "results: disabled://". Read once per folder and session.
+
+def console_targets(block: Block) -> list[str | None]:
+    """For each command of a console block, the output file --record may rewrite (or None).
+
+    A command's output can be recorded when, as written in the page, it is one
+    ``--8<--`` line including a whole file.
     """
-    return any(CANONICAL_BACKEND in p.read_text(encoding="utf-8", errors="replace") for p in folder.rglob("*.py"))
+    raw = [(command, out.splitlines()) for command, out in split_console(block.raw)]
+    if len(raw) != len(split_console(block.text)):
+        return [None] * len(split_console(block.text))  # an included file holds commands itself
+    return [include_target([line for line in out if line.strip()]) for _, out in raw]
 
 
 class PageRun:
-    def __init__(self, session: Session | None):
+    """The blocks of one page, run in order; what they start lives until ``close``."""
+
+    def __init__(self, session: Session | None, record: bool = False):
         self.session = session
+        self.record = record
+        self.recorded: list[str] = []  # output files this page rewrote (--record)
         self.background: dict[str, processes.Background] = {}
+        self._folders: dict[Path, set[Path]] = {}  # step folder -> its files before the page
 
     # --- environment -------------------------------------------------------------------
     def workdir(self, block: Block) -> Path:
-        return snippet_root() / block.cwd if block.cwd else ROOT
+        folder = snippet_root() / block.cwd if block.cwd else ROOT
+        if block.cwd and folder not in self._folders:
+            self._folders[folder] = _files(folder)
+        return folder
+
+    def endpoints(self, block: Block) -> Endpoints | None:
+        if self.session is None:
+            return None
+        code = code_urls(self.workdir(block)) if block.cwd else CodeURLs()
+        return self.session.endpoints(code)
 
     def environment(self, block: Block) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
@@ -126,52 +150,87 @@ class PageRun:
             NO_COLOR="1",
             COLUMNS="100",
         )
-        if self.session is not None:
+        endpoints = self.endpoints(block)
+        if endpoints is not None:
             env[processes.SESSION_VAR] = self.session.id
-            uses_backend = block.cwd is not None and folder_uses_backend(self.workdir(block))
-            env.update(self.session.environment(uses_backend))
+            env.update(endpoints.env)
         return env
 
-    def canonical(self, output: str) -> str:
-        return self.session.canonical(output) if self.session else output
+    def canonical(self, block: Block, output: str) -> str:
+        endpoints = self.endpoints(block)
+        return endpoints.canonical(output) if endpoints else output
 
-    def timeout(self, block: Block) -> float:
-        mark = block.mark("timeout")
-        return float(mark.args[0]) if mark else DEFAULT_TIMEOUT
+    @staticmethod
+    def timeout(block: Block) -> float:
+        mark = block.directive("timeout")
+        return float(mark.seconds) if mark else DEFAULT_TIMEOUT
+
+    @staticmethod
+    def mode(block: Block) -> str:
+        mark = block.directive("match")
+        return mark.mode if mark else "exact"
 
     # --- dispatch ----------------------------------------------------------------------
     def run(self, block: Block) -> None:
-        stop = block.mark("stop")
+        stop = block.directive("stop")
         if stop:
-            self.stop(stop.args[0])
-        getattr(self, f"check_{block.kind}")(block)
+            self.stop(stop.name, block)
+        getattr(self, block.kind.check)(block)
 
-    def stop(self, name: str) -> None:
-        proc = self.background.pop(name, None)
+    def _process(self, name: str, directive: str) -> processes.Background:
+        proc = self.background.get(name)
         if proc is None:
-            raise BlockFailure(f"stop({name!r}): no background process of that name is running on this page")
-        proc.stop()
+            running = ", ".join(sorted(self.background)) or "none"
+            raise BlockFailure(f"{directive}({name!r}): no background process of that name on this page (started: {running})")
+        return proc
+
+    def stop(self, name: str, block: Block) -> None:
+        """Ctrl+C in the terminal of `name`; it must end within the block's timeout."""
+        proc = self._process(name, "stop")
+        if not proc.alive():
+            raise BlockFailure(f"stop({name!r}): it already ended (status {proc.proc.returncode})")
+        if not proc.interrupt(self.timeout(block)):
+            proc.kill()
+            raise BlockFailure(
+                f"stop({name!r}): still running {self.timeout(block):g} s after Ctrl+C; killed. "
+                f"What it printed last:\n{_tail(self.canonical(block, proc.output))}"
+            )
 
     def close(self) -> None:
-        """End the page: stop its background processes, drop the messages it left."""
+        """End the page: kill what it started, drop the messages and files it left."""
         for proc in self.background.values():
-            proc.stop(gentle=False)
+            proc.kill()
         self.background.clear()
         if self.session is not None:
             self.session.empty_queues()
+        for folder, before in self._folders.items():
+            for path in sorted(_files(folder) - before, reverse=True):
+                path.unlink(missing_ok=True)  # pid files, schedules, state files the page's commands made
+
+    # --- recording ---------------------------------------------------------------------
+    def _record(self, include: str | None, real: str) -> bool:
+        """With --record, rewrite `include` with the real output; say whether it did."""
+        if not (self.record and include):
+            return False
+        path = resolve_include(include)
+        text = "\n".join(line.rstrip() for line in compare.visible_lines(real)).strip("\n") + "\n"
+        if path.read_text(encoding="utf-8") != text:
+            path.write_text(text, encoding="utf-8")
+            self.recorded.append(relpath(path))
+        return True
 
     # --- kinds -------------------------------------------------------------------------
     def check_file(self, block: Block) -> None:
         """A code file: it must be the file on disk, named as its title says, and parse."""
+        title = block.options["title"]
         if not block.includes:
             raise BlockFailure(
-                f"the file block '{block.options['title']}' has no --8<-- include; "
+                f"the file block '{title}' has no --8<-- include; "
                 "code must live in snippets/ so the tests run the very file the page shows"
             )
-        title = block.options["title"]
         if len(block.includes) == 1 and not block.includes[0].endswith(title):
             raise BlockFailure(f"title {title!r} does not name the included file {block.includes[0]!r}")
-        if block.lang in {"python", "py", "python3"}:
+        if block.lang in PYTHON:
             try:
                 compile(block.text, title, "exec")
             except SyntaxError as exc:
@@ -183,75 +242,79 @@ class PageRun:
                 raise BlockFailure(f"{title} is not valid YAML: {exc}") from exc
 
     def check_tree(self, block: Block) -> None:
-        folder = snippet_root() / block.mark("tree").args[0]
+        folder = snippet_root() / block.directive("tree").path
         try:
             compare.compare_exact(block.text, file_tree(folder))
         except compare.Mismatch as exc:
             raise BlockFailure(f"the tree differs from {relpath(folder)}/: {exc}") from exc
 
     def check_script(self, block: Block) -> None:
-        if block.lang in {"python", "py", "python3"}:
+        if block.lang in PYTHON:
             command = f"python - <<'COURSE_EOF'\n{block.text}COURSE_EOF"
         else:
             command = f"set -e\n{block.text}"  # a script fails at its first failing command
-        self._expect(block, [(command, None)])
+        self._expect(block, [(command, None)], [None])
 
-    def check_session(self, block: Block) -> None:
+    def check_pycon(self, block: Block) -> None:
         result = processes.run(
-            f"python -c {_shell_quote(SESSION_RUNNER)}",
+            f"python -c {_shell_quote(PYCON_RUNNER)}",
             self.workdir(block),
             self.environment(block),
             self.timeout(block),
             stdin=block.text,
         )
+        output = self.canonical(block, result.output)
         if result.timed_out:
-            raise BlockFailure(f"the Python session did not finish within {self.timeout(block):g} s:\n{result.output}")
+            raise BlockFailure(f"the Python session did not finish within {self.timeout(block):g} s:\n{output}")
         try:
-            compare.compare_exact(block.text, self.canonical(result.output))
+            compare.compare_exact(block.text, output)
         except compare.Mismatch as exc:
-            raise BlockFailure(f"the Python session printed something else: {exc}") from exc
+            if not self._record(include_target(block.raw.splitlines()), output):
+                raise BlockFailure(f"the Python session printed something else: {exc}") from exc
 
     def check_console(self, block: Block) -> None:
         pairs = split_console(block.text)
         if not pairs:
             raise BlockFailure("a console block needs at least one '$ ' command")
-        background = block.mark("background")
-        if background:
-            if len(pairs) != 1:
-                raise BlockFailure("a background block holds exactly one command")
-            self.start_background(background.args[0], pairs[0][0], pairs[0][1], block)
-            return
-        self._expect(block, pairs)
+        self._expect(block, pairs, console_targets(block))
+
+    def check_background(self, block: Block) -> None:
+        pairs = split_console(block.text)
+        if len(pairs) != 1:
+            raise BlockFailure("a background block holds exactly one '$ ' command")
+        (command, shown), [target] = pairs[0], console_targets(block)
+        name = block.directive("background").name
+        if name in self.background:
+            self.background.pop(name).kill()
+        proc = processes.Background(name, command, self.workdir(block), self.environment(block))
+        self.background[name] = proc
+        self._wait_for_lines(proc, block, shown, f"$ {command} (in the background)", target)
 
     def check_log(self, block: Block) -> None:
-        name = block.mark("log").args[0]
-        proc = self.background.get(name)
-        if proc is None:
-            raise BlockFailure(f"log({name!r}): no background process of that name is running on this page")
-        self._wait_for_lines(proc, block, block.text, what=f"the log of {name!r}")
+        log = block.directive("log")
+        proc = self._process(log.name, "log")
+        target = include_target(block.raw.splitlines())
+        self._wait_for_lines(proc, block, block.text, f"the log of {log.name!r}", target)
+        if log.exit is not None:
+            if not proc.wait_exit(self.timeout(block)):
+                raise BlockFailure(f"log({log.name!r}, exit={log.exit}): still running after {self.timeout(block):g} s")
+            if proc.proc.returncode != log.exit:
+                raise BlockFailure(
+                    f"log({log.name!r}, exit={log.exit}): it ended with status {proc.proc.returncode}.\n"
+                    f"What it printed last:\n{_tail(self.canonical(block, proc.output))}"
+                )
 
     def check_stack(self, block: Block) -> None:
-        """The command that starts the stack cannot run where there is no Docker engine
-        (CI here); what it promises can be checked: the compose file is valid and every
-        port it publishes answers."""
-        compose = yaml.safe_load((ROOT / "docker-compose.yaml").read_text(encoding="utf-8"))
-        pairs = split_console(block.text) if block.lang in {"console"} else [(block.text.strip(), "")]
-        if [c for c, _ in pairs] != ["docker compose up -d --wait"]:
+        """`docker compose up -d --wait` cannot run where there is no Docker engine (CI
+        here); what it promises is checked instead (see stack.compose_problems)."""
+        if [c for c, _ in split_console(block.text)] != ["docker compose up -d --wait"]:
             raise BlockFailure("a stack() block must be exactly '$ docker compose up -d --wait'")
-        from .stack import _reachable
-
-        for name, service in compose["services"].items():
-            if "healthcheck" not in service:
-                raise BlockFailure(f"service {name} has no healthcheck, so --wait cannot wait for it")
-            for port in service.get("ports", []):
-                host, _, rest = str(port).rpartition(":")
-                host_ip, _, host_port = host.rpartition(":")
-                problem = _reachable(host_ip or "127.0.0.1", int(host_port))
-                if problem:
-                    raise BlockFailure(f"service {name} publishes {port}, but nothing answers at {problem}")
+        problems = compose_problems(ROOT / "docker-compose.yaml")
+        if problems:
+            raise BlockFailure("; ".join(problems))
 
     # --- helpers -----------------------------------------------------------------------
-    def _expect(self, block: Block, pairs: list[tuple[str, str | None]]) -> None:
+    def _expect(self, block: Block, pairs: list[tuple[str, str | None]], targets: list[str | None]) -> None:
         """Run commands in one shell, as a reader types them into one terminal.
 
         Variables and `cd` carry over from one command to the next. Each
@@ -259,31 +322,36 @@ class PageRun:
         where the page shows output (not None), print it.
         """
         script = "".join(f"{command}\nprintf '\\n{STATUS_MARK}%s__\\n' \"$?\"\n" for command, _ in pairs)
-        poll = block.mark("poll")
-        deadline = time.monotonic() + (float(poll.args[0]) if poll else 0)
+        poll = block.directive("poll")
+        deadline = time.monotonic() + (float(poll.seconds) if poll else 0)
         while True:
             result = processes.run(script, self.workdir(block), self.environment(block), self.timeout(block))
-            failure = self._first_problem(block, pairs, result)
+            final = time.monotonic() >= deadline
+            failure = self._first_problem(block, pairs, result, targets if final else None)
             if failure is None:
                 return
-            if time.monotonic() >= deadline:
+            if final:
                 command, problem, output = failure
-                waited = f" (re-run for {float(poll.args[0]):g} s)" if poll else ""
+                waited = f" (re-run for {float(poll.seconds):g} s)" if poll else ""
                 raise BlockFailure(
                     f"$ {command}\n  in {relpath(self.workdir(block))}/{waited}: {problem}\n"
                     f"--- output ---\n{output.rstrip()}\n--------------"
                 )
             time.sleep(0.5)
 
-    def _first_problem(self, block: Block, pairs, result: processes.Result) -> tuple[str, str, str] | None:
-        """(command, what is wrong, its output) for the first command that fails, else None."""
-        parts = STATUS_SPLIT.split(self.canonical(result.output))
+    def _first_problem(self, block: Block, pairs, result: processes.Result, targets) -> tuple[str, str, str] | None:
+        """(command, what is wrong, its output) for the first command that fails, else None.
+
+        With ``targets`` (the last try, under --record), an output that differs
+        is written to its file instead of failing.
+        """
+        parts = STATUS_SPLIT.split(self.canonical(block, result.output))
         outputs, codes = parts[0::2], [int(code) for code in parts[1::2]]
-        code_mark = block.mark("returncode")
-        mode = self._mode(block)
+        code_mark = block.directive("returncode")
+        mode = self.mode(block)
         for index, (command, shown) in enumerate(pairs):
             output = outputs[index] if index < len(outputs) else ""
-            want = int(code_mark.args[0]) if code_mark and index == len(pairs) - 1 else 0
+            want = code_mark.code if code_mark and index == len(pairs) - 1 else 0
             if index >= len(codes):  # the shell itself ended here (`exit`, a timeout)
                 if result.timed_out:
                     return command, f"timed out after {self.timeout(block):g} s (the whole process group was killed)", output
@@ -296,52 +364,56 @@ class PageRun:
                 try:
                     compare.compare(shown, output, mode)
                 except compare.Mismatch as exc:
-                    return command, str(exc), output
+                    if not (mode == "exact" and targets and self._record(targets[index], output)):
+                        return command, str(exc), output
             if index >= len(codes):
                 return None if index == len(pairs) - 1 else (pairs[index + 1][0], "never ran: the shell ended before it", "")
         return None
 
-    def start_background(self, name: str, command: str, shown: str, block: Block) -> None:
-        if name in self.background:
-            self.background.pop(name).stop()
-        proc = processes.Background(name, command, self.workdir(block), self.environment(block))
-        self.background[name] = proc
-        self._wait_for_lines(proc, block, shown, what=f"$ {command} (in the background)")
-
-    def _wait_for_lines(self, proc: processes.Background, block: Block, shown: str, what: str) -> None:
+    def _wait_for_lines(
+        self, proc: processes.Background, block: Block, shown: str, what: str, target: str | None
+    ) -> None:
         """Wait for the shown lines in the process output after its cursor, then check them.
 
         By default they must be the very next lines (match exact); with
         match('lines') they must appear in order with anything between.
         """
         timeout = self.timeout(block)
-        lines_mode = self._mode(block) == "lines"
+        lines_mode = self.mode(block) == "lines"
         want = len(compare.required_lines(shown))
 
         def arrived(output: str) -> bool:
-            output = self.canonical(output)
+            output = self.canonical(block, output)
             if lines_mode:
                 return compare.find_lines_in_order(shown, output, proc.cursor)[0] == want
             return compare.prefix_ready(shown, output, proc.cursor)
 
         arrived_in_time = proc.wait_for(arrived, timeout)
-        output = self.canonical(proc.output)
+        output = self.canonical(block, proc.output)
         try:
             if lines_mode:
                 proc.cursor = compare.compare_lines(shown, output, proc.cursor)
             else:
                 proc.cursor = compare.compare_prefix(shown, output, proc.cursor)
         except compare.Mismatch as exc:
+            if not lines_mode and arrived_in_time:
+                printed, end = compare.next_printed(shown, output, proc.cursor)
+                if self._record(target, printed):
+                    proc.cursor = end
+                    return
             if not proc.alive():
                 what += f" exited with status {proc.proc.returncode}"
             elif not arrived_in_time:
                 what += f" did not print the shown lines within {timeout:g} s"
             raise BlockFailure(f"{what}: {exc}") from exc
 
-    @staticmethod
-    def _mode(block: Block) -> str:
-        mark = block.mark("match")
-        return mark.args[0] if mark else "exact"
+
+def _files(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file() and "__pycache__" not in p.parts}
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    return "\n".join(f"    {line}" for line in text.splitlines()[-lines:]) or "    (nothing)"
 
 
 def _shell_quote(text: str) -> str:

@@ -86,7 +86,7 @@ class Shooter:
         """The queue as the management API shows it, with the newest point of each chart the UI draws."""
         try:
             path = f"/api/queues/{quote(self.vhost, safe='')}/celery?lengths_age=60&lengths_incr=5"
-            queue = self.stack._api("GET", path) or {}
+            queue = self.stack.api("GET", path) or {}
         except StackUnavailable:
             return {}  # not declared yet
         for key in ("messages", "messages_ready", "messages_unacknowledged"):
@@ -189,12 +189,12 @@ def course_environment(broker_url: str, marker: str) -> dict[str, str]:
 def fresh_vhost(stack: Stack) -> None:
     """Create the screenshots' vhost, empty; one left over by a run that was killed is replaced."""
     vhost, user = quote(VHOST, safe=""), quote(urlsplit(stack.broker).username or "guest", safe="")
-    if any(c.get("vhost") == VHOST for c in stack._api("GET", "/api/connections") or []):
+    if any(c.get("vhost") == VHOST for c in stack.api("GET", "/api/connections") or []):
         raise ShotFailed(f"vhost {VHOST!r} has connections: is another screenshot run going on?")
-    if any(v["name"] == VHOST for v in stack._api("GET", "/api/vhosts") or []):
-        stack._api("DELETE", f"/api/vhosts/{vhost}")
-    stack._api("PUT", f"/api/vhosts/{vhost}", {})
-    stack._api("PUT", f"/api/permissions/{vhost}/{user}", {"configure": ".*", "write": ".*", "read": ".*"})
+    if any(v["name"] == VHOST for v in stack.api("GET", "/api/vhosts") or []):
+        stack.api("DELETE", f"/api/vhosts/{vhost}")
+    stack.api("PUT", f"/api/vhosts/{vhost}", {})
+    stack.api("PUT", f"/api/permissions/{vhost}/{user}", {"configure": ".*", "write": ".*", "read": ".*"})
 
 
 def take_screenshots(stack: Stack) -> list[Path]:
@@ -255,7 +255,7 @@ def take_screenshots(stack: Stack) -> list[Path]:
         if worker is not None:
             worker.stop()
         processes.sweep(marker)
-        stack._api("DELETE", f"/api/vhosts/{quote(VHOST, safe='')}")
+        stack.api("DELETE", f"/api/vhosts/{quote(VHOST, safe='')}")
     return shots
 
 

@@ -11,6 +11,7 @@ is mapped back to the canonical URLs before it is compared with the page.
 
 from __future__ import annotations
 
+import ast
 import base64
 import json
 import os
@@ -21,7 +22,11 @@ import urllib.error
 import urllib.request
 import uuid
 from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
 from urllib.parse import quote, urlsplit
+
+import yaml
 
 START_HINT = (
     "Start the stack first, from the project folder:\n\n"
@@ -36,14 +41,18 @@ VHOST_PREFIX = "course-test-"
 # statistics lag); a session's vhost younger than this is never taken for stale.
 YOUNG_VHOST = 60.0
 CLAIM_KEY = "course-test-session"
-CANONICAL_BACKEND = "redis://localhost:6379/0"
+# A Redis URL as a reader types it; the database number is what the page shows.
+CANONICAL_REDIS = re.compile(r"redis://localhost:6379(?:/(\d+))?/?")
+# Setting names (lower-cased) under which code names its broker and result backend.
+BROKER_NAMES = {"broker", "broker_url", "celery_broker_url"}
+BACKEND_NAMES = {"backend", "result_backend", "celery_result_backend"}
 
 
 class StackUnavailable(Exception):
     pass
 
 
-def _reachable(host: str, port: int, timeout: float = 2.0) -> str | None:
+def reachable(host: str, port: int, timeout: float = 2.0) -> str | None:
     try:
         with socket.create_connection((host, port), timeout=timeout):
             return None
@@ -75,19 +84,19 @@ class Stack:
             ("Redis", self.redis, 6379),
         ):
             parts = urlsplit(url)
-            problem = _reachable(parts.hostname or "localhost", parts.port or default_port)
+            problem = reachable(parts.hostname or "localhost", parts.port or default_port)
             if problem:
                 problems.append(f"  {name}: nothing answers at {problem}")
         if not problems:
             try:
-                self._api("GET", "/api/whoami")
+                self.api("GET", "/api/whoami")
             except StackUnavailable as exc:
                 problems.append(f"  RabbitMQ management API: {exc}")
         if problems:
             raise StackUnavailable("The course's stack is not reachable:\n" + "\n".join(problems) + "\n\n" + START_HINT)
 
     # --- management API ----------------------------------------------------------
-    def _api(self, method: str, path: str, body: dict | None = None):
+    def api(self, method: str, path: str, body: dict | None = None):
         broker = urlsplit(self.broker)
         token = base64.b64encode(f"{broker.username or 'guest'}:{broker.password or 'guest'}".encode()).decode()
         request = urllib.request.Request(
@@ -107,14 +116,18 @@ class Stack:
 
 
 class Session:
-    """A private vhost and Redis database for one test session."""
+    """A private vhost, and Redis databases claimed as needed, for one test session.
+
+    One database holds results (where a step's code names a Redis result
+    backend), another serves as the broker of steps whose code names a Redis
+    broker; each is claimed the first time a block needs it.
+    """
 
     def __init__(self, stack: Stack):
         self.stack = stack
         self.id = uuid.uuid4().hex[:10]
         self.vhost = VHOST_PREFIX + self.id
-        self.db: int | None = None
-        self._redis = None
+        self._dbs: dict[str, tuple[int, object]] = {}  # purpose -> (number, client)
         self._holder = None  # an AMQP connection that marks the vhost as in use
 
     def open(self) -> None:
@@ -122,10 +135,15 @@ class Session:
         user = broker.username or "guest"
         vhost = quote(self.vhost, safe="")
         self._remove_stale_sessions()
-        self.stack._api("PUT", f"/api/vhosts/{vhost}", {"description": f"course test session, created {time.time():.0f}"})
-        self.stack._api("PUT", f"/api/permissions/{vhost}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
+        self.stack.api("PUT", f"/api/vhosts/{vhost}", {"description": f"course test session, created {time.time():.0f}"})
+        self.stack.api("PUT", f"/api/permissions/{vhost}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
         self._hold_vhost()
-        self.db = self._claim_redis_db()
+
+    def db(self, purpose: str) -> int:
+        """The Redis database this session uses for `purpose` ('backend' or 'broker'), claimed on first use."""
+        if purpose not in self._dbs:
+            self._dbs[purpose] = self._claim_redis_db()
+        return self._dbs[purpose][0]
 
     def _hold_vhost(self) -> None:
         """Keep one AMQP connection to the vhost open while the session lives.
@@ -147,19 +165,19 @@ class Session:
         A session's vhost has connections while its blocks run; one without any
         belongs to a session that is gone.
         """
-        connected = {c.get("vhost") for c in self.stack._api("GET", "/api/connections") or []}
-        for vhost in self.stack._api("GET", "/api/vhosts") or []:
+        connected = {c.get("vhost") for c in self.stack.api("GET", "/api/connections") or []}
+        for vhost in self.stack.api("GET", "/api/vhosts") or []:
             name = vhost["name"]
             created = re.search(r"created (\d+)", vhost.get("description") or "")
             young = created is not None and time.time() - int(created.group(1)) < YOUNG_VHOST
             if name.startswith(VHOST_PREFIX) and name not in connected and not young:
-                self.stack._api("DELETE", f"/api/vhosts/{quote(name, safe='')}")
+                self.stack.api("DELETE", f"/api/vhosts/{quote(name, safe='')}")
 
-    def _claim_redis_db(self) -> int:
+    def _claim_redis_db(self) -> tuple[int, object]:
         """Claim a Redis database (1-15) that no live session holds, and empty it."""
         import redis
 
-        live = {v["name"].removeprefix(VHOST_PREFIX) for v in self.stack._api("GET", "/api/vhosts") or []}
+        live = {v["name"].removeprefix(VHOST_PREFIX) for v in self.stack.api("GET", "/api/vhosts") or []}
         for db in range(15, 0, -1):
             client = redis.Redis.from_url(f"{self.stack.redis}/{db}")
             holder = client.get(CLAIM_KEY)
@@ -172,23 +190,26 @@ class Session:
             # free, or left by a session that was killed: take it over, unless
             # another session changes the claim first
             if self._take_claim(client, holder):
-                for key in client.scan_iter():
-                    if key != CLAIM_KEY.encode():
-                        client.delete(key)
-                self._redis = client
-                return db
+                _empty_but_claim(client)
+                return db, client
             client.close()
         raise StackUnavailable(f"no free Redis database among 1-15 (each holds data or a {CLAIM_KEY} key)")
 
     def empty_queues(self) -> None:
-        """Drop the messages a page left behind, so the next page starts as a reader would."""
+        """Drop the messages a page left behind, so the next page starts as a reader would.
+
+        On RabbitMQ the session's queues are emptied; a Redis broker database is
+        emptied but for the claim (its queues are keys).
+        """
         vhost = quote(self.vhost, safe="")
-        for queue in self.stack._api("GET", f"/api/queues/{vhost}") or []:
+        for queue in self.stack.api("GET", f"/api/queues/{vhost}") or []:
             try:
-                self.stack._api("DELETE", f"/api/queues/{vhost}/{quote(queue['name'], safe='')}/contents")
+                self.stack.api("DELETE", f"/api/queues/{vhost}/{quote(queue['name'], safe='')}/contents")
             except StackUnavailable as exc:
                 if " answered 404 " not in str(exc):
                     raise  # 404: gone meanwhile, as a stopped worker's auto-delete queues (pidbox) go
+        if "broker" in self._dbs:
+            _empty_but_claim(self._dbs["broker"][1])
 
     def _take_claim(self, client, holder: bytes | None) -> bool:
         import redis
@@ -210,12 +231,12 @@ class Session:
             self._holder.release()
             self._holder = None
         try:
-            self.stack._api("DELETE", f"/api/vhosts/{quote(self.vhost, safe='')}")
+            self.stack.api("DELETE", f"/api/vhosts/{quote(self.vhost, safe='')}")
         finally:
-            if self._redis is not None:
-                self._redis.flushdb()  # our data and our claim
-                self._redis.close()
-                self._redis = None
+            for _, client in self._dbs.values():
+                client.flushdb()  # our data and our claim
+                client.close()
+            self._dbs.clear()
 
     # --- what commands see, and how their output is read back ------------------------
     @property
@@ -223,20 +244,123 @@ class Session:
         broker = urlsplit(self.stack.broker)
         return f"{broker.scheme}://{broker.netloc}/{self.vhost}"
 
-    @property
-    def backend_url(self) -> str:
-        return f"{self.stack.redis}/{self.db}"
+    def redis_url(self, purpose: str) -> str:
+        return f"{self.stack.redis}/{self.db(purpose)}"
 
-    def environment(self, uses_backend: bool) -> dict[str, str]:
+    def endpoints(self, code: CodeURLs) -> "Endpoints":
+        """Where a step's commands really go, given the URLs its code names.
+
+        The broker is the session's vhost, or (where the code names a Redis
+        broker) the session's broker database; the result backend is handed
+        over only where the code names a Redis one, so a step without a backend
+        still shows ``results: disabled://``.
+        """
         env = {"CELERY_BROKER_URL": self.broker_url}
-        if uses_backend:
-            env["CELERY_RESULT_BACKEND"] = self.backend_url
-        return env
+        redis_dbs: dict[int, int] = {}  # session database -> the one the code names
+        if code.redis_broker is not None:
+            env["CELERY_BROKER_URL"] = self.redis_url("broker")
+            redis_dbs[self.db("broker")] = code.redis_broker
+        if code.redis_backend is not None:
+            env["CELERY_RESULT_BACKEND"] = self.redis_url("backend")
+            redis_dbs[self.db("backend")] = code.redis_backend
+        return Endpoints(env, self.vhost, redis_dbs)
+
+
+def _empty_but_claim(client) -> None:
+    for key in client.scan_iter():
+        if key != CLAIM_KEY.encode():
+            client.delete(key)
+
+
+@dataclass(frozen=True)
+class CodeURLs:
+    """The Redis databases a step's code names as broker and result backend (None: not Redis)."""
+
+    redis_broker: int | None = None
+    redis_backend: int | None = None
+
+
+@dataclass(frozen=True)
+class Endpoints:
+    env: dict[str, str]
+    vhost: str
+    redis_dbs: dict[int, int]
 
     def canonical(self, output: str) -> str:
-        """Write the session's vhost and database back as the page's canonical URLs."""
+        """Write the session's vhost and databases back as the URLs the page's code names."""
         output = re.sub(rf"(:\d+)/{re.escape(self.vhost)}\b", r"\1//", output)
         output = output.replace(quote(self.vhost, safe=""), "%2F")
-        if self.db is not None:
-            output = re.sub(rf"(redis://[^/\s]+)/{self.db}\b", r"\1/0", output)
+        if self.redis_dbs:
+            numbers = "|".join(str(n) for n in self.redis_dbs)
+            output = re.sub(
+                rf"(redis://[^/\s]+)/({numbers})\b", lambda m: f"{m.group(1)}/{self.redis_dbs[int(m.group(2))]}", output
+            )
         return output
+
+
+def _named_strings(tree: ast.AST):
+    """(name, string) for each `name="..."` keyword and `name = "..."` / `x.name = "..."` assignment."""
+    for node in ast.walk(tree):
+        if isinstance(node, ast.keyword) and node.arg:
+            yield node.arg, node.value
+        elif isinstance(node, (ast.Assign, ast.AnnAssign)):
+            for target in node.targets if isinstance(node, ast.Assign) else [node.target]:
+                name = getattr(target, "id", None) or getattr(target, "attr", None)
+                if name:
+                    yield name, node.value
+
+
+@lru_cache(maxsize=None)
+def code_urls(folder: Path) -> CodeURLs:
+    """Which Redis databases the code in a step folder names as broker and backend.
+
+    Read once per folder and session, from the syntax tree: a keyword
+    (``Celery(broker=...)``) or an assignment (``broker_url = ...`` in a config
+    module, ``app.conf.result_backend = ...``) whose value is a Redis URL as a
+    reader types it.
+    """
+    found: dict[str, set[int]] = {"broker": set(), "backend": set()}
+    for path in sorted(folder.rglob("*.py")):
+        try:
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+        except (SyntaxError, UnicodeDecodeError):
+            continue  # a file shown broken on purpose names nothing
+        for name, value in _named_strings(tree):
+            if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
+                continue
+            m = CANONICAL_REDIS.fullmatch(value.value)
+            if m is None:
+                continue
+            purpose = "broker" if name.lower() in BROKER_NAMES else "backend" if name.lower() in BACKEND_NAMES else None
+            if purpose:
+                found[purpose].add(int(m.group(1) or 0))
+    for purpose, numbers in found.items():
+        if len(numbers) > 1:
+            raise StackUnavailable(
+                f"the code in {folder} names several Redis {purpose} databases ({sorted(numbers)}); "
+                "give each its own step folder"
+            )
+    return CodeURLs(
+        redis_broker=next(iter(found["broker"]), None), redis_backend=next(iter(found["backend"]), None)
+    )
+
+
+def compose_problems(path: Path) -> list[str]:
+    """What keeps `docker compose up -d --wait` on this file from giving the pages their stack.
+
+    Where there is no Docker engine (CI here) the command cannot run; what it
+    promises can be checked: every service has a healthcheck (so --wait waits)
+    and something answers on every port the file publishes.
+    """
+    compose = yaml.safe_load(path.read_text(encoding="utf-8"))
+    problems = []
+    for name, service in compose["services"].items():
+        if "healthcheck" not in service:
+            problems.append(f"service {name} has no healthcheck, so --wait cannot wait for it")
+        for port in service.get("ports", []):
+            host, _, _ = str(port).rpartition(":")
+            host_ip, _, host_port = host.rpartition(":")
+            problem = reachable(host_ip or "127.0.0.1", int(host_port))
+            if problem:
+                problems.append(f"service {name} publishes {port}, but nothing answers at {problem}")
+    return problems
