@@ -123,9 +123,9 @@ def copied_text(reader, index: int) -> str:
 
 def what_copy_should_give(block) -> str:
     """A reader pastes code into an editor and commands into a shell: prompts and output stay behind."""
-    if block.kind == "console":
+    if block.lang == "console":
         return "\n".join(command for command, _ in split_console(block.text))
-    if block.kind == "session":
+    if block.lang == "pycon":
         return "\n".join(line[4:] for line in block.text.splitlines() if line.startswith((">>> ", "... ")))
     return block.text.rstrip()
 
@@ -145,8 +145,8 @@ def test_copy_buttons_copy_exactly_the_code(reader):
     blocks = read_page(KO_PAGE)
     picked = {}
     for index, block in enumerate(blocks):
-        picked.setdefault(block.kind, index)
-        if block.kind == "console" and len(split_console(block.text)) > 1:
+        picked.setdefault(block.kind.name, index)
+        if block.kind.name == "console" and len(split_console(block.text)) > 1:
             picked.setdefault("console, two commands", index)
     assert {"file", "console", "console, two commands"} <= picked.keys(), f"chapter 2 no longer has {picked}"
     page = reader.open("02-app-tasks/")
@@ -154,7 +154,7 @@ def test_copy_buttons_copy_exactly_the_code(reader):
     for kind, index in picked.items():
         block = blocks[index]
         copied, expected = copied_text(reader, index), what_copy_should_give(block)
-        if "two commands" in kind or block.kind == "session":
+        if "two commands" in kind or block.lang == "pycon":
             copied, expected = without_blank_lines(copied), without_blank_lines(expected)
         assert copied == expected, (
             f"the copy button of {block.location} ({kind}) copied\n{copied!r}\ninstead of\n{expected!r}"
@@ -164,7 +164,7 @@ def test_copy_buttons_copy_exactly_the_code(reader):
 def test_single_command_console_block_copies_only_the_command(reader):
     """'$ celery -A run worker -l INFO' and its banner: the clipboard gets the command, nothing else."""
     blocks = read_page(KO_PAGE)
-    index = next(i for i, b in enumerate(blocks) if b.kind == "console" and b.text.startswith("$ celery -A run worker"))
+    index = next(i for i, b in enumerate(blocks) if b.lang == "console" and b.text.startswith("$ celery -A run worker"))
     reader.open("02-app-tasks/")
     copied = copied_text(reader, index)
     assert copied == "celery -A run worker -l INFO", f"{blocks[index].location}: copied {copied!r}"

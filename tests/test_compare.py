@@ -32,6 +32,7 @@ def test_a_different_result_is_not_masked():
         ("- ** ---------- .> app:         tutorial:0x7f97aa76c290", "- ** ---------- .> app:         tutorial:0x7f00deadbeef"),
         ("-- ******* ---- Linux-6.1.0-x86_64-with-glibc2.36 2026-11-24 00:49:13", "-- ******* ---- Darwin-23.1.0-arm64-arm-64bit 2027-05-05 10:00:00"),
         (" -------------- celery@vm v5.7.0 (collider)", " -------------- celery@my-laptop.local v5.7.0 (collider)"),
+        ("[... INFO/MainProcess] w1@vm ready.", "[... INFO/MainProcess] w1@ci-runner-7 ready."),
         ("- *** --- * --- .> concurrency: 2 (prefork)", "- *** --- * --- .> concurrency: 12 (prefork)"),
         ("eta=2026-11-24T00:58:39.582635+00:00", "eta=2031-02-03T04:05:06.7+00:00"),
     ],
@@ -46,6 +47,8 @@ def test_machine_specific_values_match(shown, real):
         # a time a person typed is part of the lesson, not masked
         ("eta=2030-01-01T09:00:00+09:00", "eta=2030-01-01T09:00:00+00:00"),
         ("celery@vm v5.7.0 (collider)", "celery@vm v5.6.0 (recovery)"),
+        ("w1@vm ready.", "w2@vm ready."),  # which node is part of the lesson
+        ("amqp://guest:guest@localhost:5672//", "amqp://guest:guest@rabbit:5672//"),  # a URL's user is no node
         ("results:     disabled://", "results:     redis://localhost:6379/0"),
         ("concurrency: 2 (prefork)", "concurrency: 2 (threads)"),
     ],

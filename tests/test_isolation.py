@@ -1,37 +1,51 @@
-"""The suite works in its own vhost and Redis database, and leaves nothing behind."""
+"""The suite works in its own vhost and Redis databases, and leaves nothing behind."""
 
 import os
 import sys
+import time
+import uuid
+from urllib.parse import quote
 
 import redis
 
 from coursetest import processes
 from coursetest.pages import ROOT
-from coursetest.stack import Session, Stack
 from coursetest.selftest import run_suite, worker_page
+from coursetest.stack import VHOST_PREFIX, CodeURLs, Session, Stack
 
 
 def vhosts(stack: Stack) -> list[str]:
     return [v["name"] for v in stack.api("GET", "/api/vhosts")]
 
 
-def test_a_session_creates_and_removes_its_vhost_and_database():
+def test_a_session_creates_and_removes_its_vhost_and_databases():
     stack = Stack.from_environment()
     session = Session(stack)
     session.open()
     try:
         assert session.vhost in vhosts(stack)
         assert session.broker_url.endswith("/" + session.vhost)
-        assert session.db != 0
-        client = redis.Redis.from_url(session.backend_url)
-        client.set("left-behind", "1")
-        # output is read back with the URLs a reader types
-        assert session.canonical(f"amqp://guest:**@127.0.0.1:5672/{session.vhost}") == "amqp://guest:**@127.0.0.1:5672//"
-        assert session.canonical(f"redis://localhost:6379/{session.db}") == "redis://localhost:6379/0"
+        backend, broker = session.db("backend"), session.db("broker")
+        assert 0 not in (backend, broker) and backend != broker
+        clients = [redis.Redis.from_url(session.redis_url(p)) for p in ("backend", "broker")]
+        for client in clients:
+            client.set("left-behind", "1")
+        # output is read back with the URLs the step's code names
+        amqp = session.endpoints(CodeURLs(redis_backend=0))
+        assert amqp.env["CELERY_BROKER_URL"] == session.broker_url
+        assert amqp.canonical(f"amqp://guest:**@127.0.0.1:5672/{session.vhost}") == "amqp://guest:**@127.0.0.1:5672//"
+        assert amqp.canonical(f"redis://localhost:6379/{backend}") == "redis://localhost:6379/0"
+        on_redis = session.endpoints(CodeURLs(redis_broker=0, redis_backend=1))
+        assert on_redis.env["CELERY_BROKER_URL"] == session.redis_url("broker")
+        assert on_redis.canonical(f"redis://localhost:6379/{broker} redis://localhost:6379/{backend}") == (
+            "redis://localhost:6379/0 redis://localhost:6379/1"
+        )
+        # no result backend in the code: none is handed over, so the step shows "results: disabled://"
+        assert "CELERY_RESULT_BACKEND" not in session.endpoints(CodeURLs()).env
     finally:
         session.close()
     assert session.vhost not in vhosts(stack)
-    assert client.dbsize() == 0
+    assert [client.dbsize() for client in clients] == [0, 0]
 
 
 def test_messages_a_page_leaves_behind_are_dropped():
@@ -43,17 +57,36 @@ def test_messages_a_page_leaves_behind_are_dropped():
         with Connection(session.broker_url) as connection:
             queue = connection.SimpleQueue("celery")
             queue.put({"left": "behind"})
+            broker_db = redis.Redis.from_url(session.redis_url("broker"))
+            broker_db.lpush("celery", "a message on the Redis broker")
             session.empty_queues()
             assert queue.qsize() == 0
+            assert broker_db.exists("celery") == 0
             queue.close()
     finally:
         session.close()
 
 
-def test_a_readers_worker_on_the_default_vhost_is_not_disturbed(project):
-    """A worker on '/' neither takes the suite's tasks nor is seen by the suite's inspect."""
-    env = {**os.environ, processes.SESSION_VAR: "reader-worker", "PYTHONUNBUFFERED": "1"}
-    env.pop("CELERY_BROKER_URL", None)
+def test_a_readers_worker_under_the_default_node_name_is_not_disturbed(project):
+    """A reader runs `celery -A run worker` (node celery@<host>) on the vhost they use, and then the suite.
+
+    The suite's workers have the same node name. Since Celery 5.7 the remote
+    control queue is exclusive, so two such workers on one vhost cannot both
+    live (RESOURCE_LOCKED): this passes only because the suite never starts a
+    worker on a reader's vhost. The reader's vhost is played by one made for
+    this test, since the suite itself must not start a worker on '/'.
+    """
+    stack = Stack.from_environment()
+    readers_vhost = f"{VHOST_PREFIX}reader-{uuid.uuid4().hex[:8]}"
+    path = quote(readers_vhost, safe="")
+    stack.api("PUT", f"/api/vhosts/{path}", {"description": f"a reader's vhost, created {time.time():.0f}"})
+    stack.api("PUT", f"/api/permissions/{path}/guest", {"configure": ".*", "write": ".*", "read": ".*"})
+    env = {
+        **os.environ,
+        processes.SESSION_VAR: "reader-worker",
+        "PYTHONUNBUFFERED": "1",
+        "CELERY_BROKER_URL": f"amqp://guest:guest@localhost:5672/{readers_vhost}",
+    }
     reader = processes.Background(
         "reader", f"{sys.executable} -m celery -A run worker -l INFO", ROOT / "snippets/02-app-tasks/step-4/src", env
     )
@@ -63,8 +96,11 @@ def test_a_readers_worker_on_the_default_vhost_is_not_disturbed(project):
         # "1 node online." in the inspect output: the reader's worker is not seen
         result, _ = run_suite(project, "docs/ko/mini.md")
         assert result.returncode == 0, result.stdout
+        assert reader.alive(), reader.output
         assert "received" not in reader.output  # the suite's task went to the suite's worker
+        assert "RESOURCE_LOCKED" not in result.stdout + reader.output
     finally:
         reader.kill()
+        stack.api("DELETE", f"/api/vhosts/{path}")
     # the worker and its pool processes are gone
     assert processes.sweep("reader-worker") == []

@@ -1,4 +1,4 @@
-"""Reading pages: fence headers, include expansion, and refused directives."""
+"""Reading pages: fence headers and include expansion (directives: test_directives.py)."""
 
 import textwrap
 
@@ -60,28 +60,3 @@ def test_a_missing_snippet_names_page_line_and_path(tmp_path):
     message = str(failure.value)
     assert "page.md::line 3" in message and "02-app-tasks/step-9/src/nope.py" in message
     assert "snippets/" in message
-
-
-@pytest.mark.parametrize("directive", ["pytest.mark.skip", 'pytest.mark.skipif(True, reason="")', "pytest.mark.xfail"])
-def test_directives_that_would_not_run_a_block_are_refused(tmp_path, directive):
-    page = write_page(tmp_path, f"<!--{directive}-->\n```console\n$ true\n```\n")
-    with pytest.raises(PageError, match="every block runs"):
-        read_page(page)
-
-
-def test_unknown_directive_is_refused(tmp_path):
-    page = write_page(tmp_path, '<!--pytest.mark.backgruond("worker")-->\n```console\n$ true\n```\n')
-    with pytest.raises(PageError, match="unknown directive"):
-        read_page(page)
-
-
-def test_a_block_nobody_tests_is_refused(tmp_path):
-    page = write_page(tmp_path, "```text\nsome output typed by hand\n```\n")
-    with pytest.raises(PageError, match="neither run nor compared"):
-        read_page(page)
-
-
-def test_cwd_must_exist(tmp_path):
-    page = write_page(tmp_path, '<!--pytest.mark.cwd("02-app-tasks/step-99")-->\n```console\n$ true\n```\n')
-    with pytest.raises(PageError, match="is not a folder"):
-        read_page(page)

@@ -25,8 +25,8 @@ MASKS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+(?:[+-]\d\d:\d\d|Z)?"), "<time>"),
     # object addresses: "tutorial:0x7f97aa76c290"
     (re.compile(r"\b0x[0-9a-fA-F]+\b"), "0x<addr>"),
-    # worker node names: "celery@vm", "celery@my-laptop.local"
-    (re.compile(r"\bcelery@[\w.-]*[\w-]"), "celery@<host>"),
+    # node names: "celery@vm", "w1@my-laptop.local" (not the user in a URL: "guest:guest@localhost")
+    (re.compile(r"(?<![\w.:/-])([\w-]+)@[\w.-]*[\w-]"), r"\1@<host>"),
     # run times: "succeeded in 0.000499843001307454s", "in 1.2e-05s"
     (re.compile(r"\bin \d+(?:\.\d+)?(?:e-?\d+)?s\b"), "in <secs>s"),
     # pool process names and counts depend on the machine

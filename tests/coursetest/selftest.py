@@ -20,9 +20,11 @@ def copy_project(target: Path) -> Path:
 
 
 def run_suite(project: Path, *args: str, env: dict | None = None, timeout: float = 120):
+    """Run `pytest --codeblocks` in `project`: one process (`-n 0`) unless `args` ask for workers."""
     started = time.monotonic()
+    workers = [] if "-n" in args else ["-n", "0"]
     result = subprocess.run(
-        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--codeblocks", *args],
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "--codeblocks", *workers, *args],
         cwd=project,
         capture_output=True,
         text=True,
