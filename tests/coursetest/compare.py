@@ -167,11 +167,14 @@ def compare_prefix(shown: str, real: str, start: int = 0) -> int:
 
 
 def next_printed(shown: str, real: str, start: int = 0) -> tuple[str, int]:
-    """The real lines, unmasked, where ``compare_prefix`` looks for the shown ones; and the index after them."""
+    """The real lines, unmasked, where ``compare_prefix`` looks for the shown ones; and the index after them.
+
+    Blank lines before them are kept: a worker's banner starts with one.
+    """
     count = len(_trim(mask(shown)))
     lines = visible_lines(real)
-    skip = _first_printed(mask(real), start)
-    return "\n".join(line.rstrip() for line in lines[skip : skip + count]) + "\n", skip + count
+    end = _first_printed(mask(real), start) + count
+    return "\n".join(line.rstrip() for line in lines[start:end]) + "\n", end
 
 
 def compare(shown: str, real: str, mode: str = "exact") -> None:

@@ -213,7 +213,7 @@ class PageRun:
         if not (self.record and include):
             return False
         path = resolve_include(include)
-        text = "\n".join(line.rstrip() for line in compare.visible_lines(real)).strip("\n") + "\n"
+        text = "\n".join(line.rstrip() for line in compare.visible_lines(real)).rstrip("\n") + "\n"
         if path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             self.recorded.append(relpath(path))
