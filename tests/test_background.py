@@ -120,7 +120,6 @@ def test_two_celery_workers_stopped_as_a_reader_stops_them(project):
         f'<!--pytest.mark.cwd("{step}")-->\n'
         + worker("w1")
         + worker("w2")
-        + "```console\n$ celery -A run inspect ping\n->  w1@vm: OK\n        pong\n->  w2@vm: OK\n        pong\n\n2 nodes online.\n```\n\n"
         + "```console\n$ kill -TERM $(cat w1.pid)\n```\n\n"
         + '<!--pytest.mark.log("w1", exit=0)-->\n<!--pytest.mark.match("lines")-->\n```text\nworker: Warm shutdown (MainProcess)\n```\n\n'
         # a warm shutdown by Ctrl+C ends with status 1 (EX_FAILURE), by SIGTERM with 0:

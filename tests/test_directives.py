@@ -69,14 +69,14 @@ def page(tmp_path, text):
         ("```console\n$ true\n```\n\n<!-- pytest-codeblocks:cont -->\n```console\n$ true\n```\n", 5, "own keyword"),
         ("Text.\n\n<!--pytest-codeblocks:skip-->\n```console\n$ true\n```\n", 3, "own keyword"),
         # a directive must be right, and make sense for its fence
-        ('<!--pytest.mark.match("line")-->\n```console\n$ true\n```\n', 2, "mode must be one of"),
+        ('Text.\n\n<!--pytest.mark.match("line")-->\n```console\n$ true\n```\n', 3, "mode must be one of"),
         ('<!--pytest.mark.returncode(1)-->\n```py title="src/run.py"\n--8<-- "02-app-tasks/step-1/src/run.py"\n```\n',
          2, "returncode makes no sense for a file block"),
         ('<!--pytest.mark.log("worker")-->\n```console\n$ true\n```\n', 2, "log(...) is for ```log, ```output"),
         ('<!--pytest.mark.poll(5)-->\n<!--pytest.mark.log("w")-->\n```text\nx\n```\n', 3, "poll makes no sense for a log block"),
         ('<!--pytest.mark.tree("02-app-tasks")-->\n<!--pytest.mark.log("w")-->\n```text\nx\n```\n', 3,
          "log and tree cannot both describe one block"),
-        ("<!--pytest.mark.timeout(5)-->\n<!--pytest.mark.timeout(6)-->\n```console\n$ true\n```\n", 3, "given twice"),
+        ("<!--pytest.mark.timeout(5)-->\n<!--pytest.mark.timeout(6)-->\n```console\n$ true\n```\n", 2, "given twice"),
         ("```console\n$ true\n```\n\n<!--pytest.mark.timeout(5)-->\nThe end.\n", 5, "precedes no code block"),
         ("```text\nsome output typed by hand\n```\n", 1, "neither run nor compared"),
         ('<!--pytest.mark.cwd("02-app-tasks/step-99")-->\n```console\n$ true\n```\n', 2, "is not a folder"),
@@ -85,7 +85,7 @@ def page(tmp_path, text):
 def test_loopholes_are_collection_errors_at_page_and_line(tmp_path, text, line, message):
     with pytest.raises(PageError) as failure:
         read_page(page(tmp_path, text))
-    assert f"page.md::line {line}" in str(failure.value)
+    assert f"page.md::line {line}:" in str(failure.value)
     assert message in str(failure.value)
 
 

@@ -4,12 +4,16 @@ These tests run the suite itself (in a copy of the project) against mutated
 pages and snippets, the way a careless edit would break them.
 """
 
+import pytest
+
 from coursetest.selftest import edit, line_of, run_suite, worker_page
 
 
-def test_an_unreachable_broker_fails_fast_with_one_hint(project):
+@pytest.mark.parametrize("workers", ["0", "2"])
+def test_an_unreachable_broker_fails_fast_with_one_hint(project, workers):
+    """In one process and with xdist workers (where the controller checks, before any worker runs a block)."""
     result, seconds = run_suite(
-        project, "docs/ko/02-app-tasks.md", env={"COURSE_BROKER_URL": "amqp://guest:guest@127.0.0.1:1//"}
+        project, "-n", workers, "docs/ko/02-app-tasks.md", env={"COURSE_BROKER_URL": "amqp://guest:guest@127.0.0.1:1//"}
     )
     output = result.stdout + result.stderr
     assert result.returncode == 3, output
@@ -77,3 +81,19 @@ def test_a_wrong_result_fails_a_python_session(project):
     assert result.returncode == 1, result.stdout
     assert f"docs/ko/01-first-steps.md::line {line} (shows snippets/01-first-steps/output/delay.txt)" in result.stdout
     assert "-5\n+-1" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "comment, line",
+    [
+        ("<!--pytest-codeblocks:skipfile-->", 1),  # would have emptied the page
+        ('<!--pytest.mark.match("line")-->', 1),  # a misspelt argument would have compared nothing
+        ("<!--pytest.mark.skip-->", 1),
+    ],
+)
+def test_a_way_around_running_every_block_is_a_collection_error(project, comment, line):
+    page = project / "docs/ko/index.md"
+    page.write_text(comment + "\n" + page.read_text(encoding="utf-8"), encoding="utf-8")
+    result, _ = run_suite(project, "docs/ko/index.md")
+    assert result.returncode == 2, result.stdout  # nothing ran
+    assert f"docs/ko/index.md::line {line}: " in result.stdout

@@ -174,15 +174,17 @@ def _refuse_codeblocks_keywords(path: Path, lines: list[str]) -> None:
             )
 
 
-def _read_directives(sources: list[str], where: str) -> dict[str, Directive]:
+def _read_directives(sources: list[str], path: Path, lines: list[int]) -> dict[str, Directive]:
+    """Parse a block's directives; an error names the line of the directive itself."""
     directives: dict[str, Directive] = {}
-    for source in sources:
+    for source, number in zip(sources, lines):
+        where = f"{relpath(path)}::line {number}"
         try:
             directive = parse_directive(source)
         except DirectiveError as exc:
             raise PageError(f"{where}: {exc}") from None
         if directive.tag in directives:
-            raise PageError(f"{where}: {directive.tag}(...) is given twice")
+            raise PageError(f"{where}: {directive.tag}(...) is given twice for one block")
         directives[directive.tag] = directive
     return directives
 
@@ -213,6 +215,7 @@ def read_page(path: Path) -> list[Block]:
         raise PageError(f"{relpath(path)}::line {number}: this directive precedes no code block")
     blocks = []
     cwd = None
+    next_directive = 0  # directive comments attach, in order, to the next fence
     for found_block in found:
         where = f"{relpath(path)}::line {found_block.lineno}"
         info = (found_block.syntax or "").strip()
@@ -226,7 +229,9 @@ def read_page(path: Path) -> list[Block]:
                 f"{' or '.join(relpath(Path(b)) + '/' for b in snippet_config()[0])} (base_path in mkdocs.yml); "
                 "check the path in the --8<-- line."
             ) from exc
-        directives = _read_directives(found_block.marks, where)
+        count = len(found_block.marks)
+        directives = _read_directives(found_block.marks, path, directive_lines[next_directive : next_directive + count])
+        next_directive += count
         try:
             kind = resolve_kind(lang, options, set(directives))
         except KindError as exc:
