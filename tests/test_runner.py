@@ -121,3 +121,17 @@ def test_every_command_of_a_console_block_is_checked(tmp_path):
         run_page(tmp_path, "```console\n$ exit 0\n$ echo after\nafter\n```\n")
     # returncode(n) is the status of the last command
     run_page(tmp_path, "<!--pytest.mark.returncode(3)-->\n```console\n$ echo first\nfirst\n$ exit 3\n```\n")
+
+
+def test_record_targets_are_whole_file_includes(tmp_path):
+    """--record rewrites a command's output only where the page includes it as one whole file."""
+    from coursetest.runner import console_targets
+
+    page = tmp_path / "page.md"
+    page.write_text(
+        '```console\n$ python check_stack.py\n--8<-- "home/output/check_stack.txt"\n$ true\n'
+        '$ head -1 check_stack.py\n--8<-- "home/check_stack.py:1:1"\n$ echo typed\ntyped\n```\n',
+        encoding="utf-8",
+    )
+    [block] = read_page(page)
+    assert console_targets(block) == ["home/output/check_stack.txt", None, None, None]

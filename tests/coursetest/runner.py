@@ -111,10 +111,14 @@ def console_targets(block: Block) -> list[str | None]:
     A command's output can be recorded when, as written in the page, it is one
     ``--8<--`` line including a whole file.
     """
-    raw = [(command, out.splitlines()) for command, out in split_console(block.raw)]
-    if len(raw) != len(split_console(block.text)):
-        return [None] * len(split_console(block.text))  # an included file holds commands itself
-    return [include_target([line for line in out if line.strip()]) for _, out in raw]
+    commands = len(split_console(block.text))
+    try:
+        raw = [out.splitlines() for _, out in split_console(block.raw)]
+    except BlockFailure:
+        raw = []  # the page includes the commands too
+    if len(raw) != commands:
+        return [None] * commands  # an included file holds commands itself
+    return [include_target([line for line in out if line.strip()]) for out in raw]
 
 
 class PageRun:
