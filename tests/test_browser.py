@@ -6,24 +6,13 @@ switches language, searches, copies code, toggles dark mode; no page may log
 an error or fetch anything from another host.
 """
 
-from pathlib import Path
-
 import pytest
 
-from coursetest.browser import Once
+from coursetest.browser import Once, site_pages
 from coursetest.pages import ROOT, read_page
 from coursetest.runner import split_console
 
 KO_PAGE = ROOT / "docs" / "ko" / "02-app-tasks.md"
-
-
-def site_pages(site: Path) -> list[str]:
-    """Every built page as a path relative to the site ('' for the home page)."""
-    paths = []
-    for html in sorted(site.rglob("*.html")):
-        relative = html.relative_to(site).as_posix()
-        paths.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
-    return paths
 
 
 @pytest.fixture(scope="module")

@@ -140,6 +140,15 @@ class SiteServer:
         self.httpd.server_close()
 
 
+def site_pages(site: Path) -> list[str]:
+    """Every built page as a path relative to the site ('' for the home page, '404.html' included)."""
+    paths = []
+    for html in sorted(Path(site).rglob("*.html")):
+        relative = html.relative_to(site).as_posix()
+        paths.append(relative[: -len("index.html")] if relative.endswith("index.html") else relative)
+    return paths
+
+
 def _is_local(url: str) -> bool:
     parts = urlsplit(url)
     return parts.scheme in {"data", "blob", "about"} or parts.hostname == "127.0.0.1"

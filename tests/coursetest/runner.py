@@ -29,6 +29,15 @@ STATUS_MARK = "__COURSE_STATUS_"
 STATUS_SPLIT = re.compile(r"\n?" + STATUS_MARK + r"(\d+)__\n")
 
 
+# A poll block usually waits on the management API, whose counts lag.
+POLL_HINT = (
+    "\n  (If the numbers are right but late: RabbitMQ's management API lags up to ~10 s with its "
+    "default statistics settings; this course's stack makes it ~1 s. Recreate the broker from "
+    "docker-compose.yaml (`docker compose up -d --force-recreate rabbitmq`), or, for a broker "
+    "installed without Docker, run the `rabbitmqctl eval` step of .ci/run.)"
+)
+
+
 class BlockFailure(AssertionError):
     """A block did not do what its page says; the message is shown as the test failure."""
 
@@ -337,6 +346,8 @@ class PageRun:
             if final:
                 command, problem, output = failure
                 waited = f" (re-run for {float(poll.seconds):g} s)" if poll else ""
+                if poll:
+                    problem += POLL_HINT
                 raise BlockFailure(
                     f"$ {command}\n  in {relpath(self.workdir(block))}/{waited}: {problem}\n"
                     f"--- output ---\n{output.rstrip()}\n--------------"
