@@ -67,3 +67,8 @@ def test_pages_in_parallel_still_compare_the_english_twin(project):
     assert "docs/en/index.md: 4 compared" in result.stdout
     assert "docs/en/01-first-steps.md: 11 compared" in result.stdout
     assert "created: 2/2 workers" in result.stdout
+
+
+def test_slow_independent_tests_are_units_of_their_own():
+    one = "tests/test_accessibility.py::test_every_page_passes_axe[ko-light]"
+    assert unit_of(one) == one
