@@ -101,3 +101,12 @@ def test_exact_ignores_trailing_spaces_and_blank_ends_only():
     compare.compare_exact("a  \nb\n", "\na\nb   \n\n")
     with pytest.raises(compare.Mismatch):
         compare.compare_exact("a\nb", "a\n\nb")
+
+
+def test_any_order_takes_the_same_lines_in_another_order_only():
+    shown = "received A\nsucceeded A\nreceived B\n"
+    compare.compare(shown, "received A\nreceived B\nsucceeded A\n", "any-order")
+    for real in ("received A\nreceived B\n", "received A\nsucceeded A\nreceived B\nreceived B\n"):
+        with pytest.raises(compare.Mismatch, match="in any order"):
+            compare.compare(shown, real, "any-order")
+    assert compare.compare_prefix(shown, "x\nreceived B\nsucceeded A\nreceived A\nlater\n", 1, any_order=True) == 4

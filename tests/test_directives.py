@@ -22,7 +22,7 @@ def test_directives_are_typed():
 @pytest.mark.parametrize(
     "source, message",
     [
-        ('pytest.mark.match("line")', "mode must be one of 'exact', 'lines', not 'line'"),
+        ('pytest.mark.match("line")', "mode must be one of 'exact', 'any-order', 'lines', not 'line'"),
         ('pytest.mark.timeout("60")', "seconds must be int or float, not str '60'"),
         ("pytest.mark.timeout(0)", "seconds must be greater than 0"),
         ("pytest.mark.returncode(True)", "code must be int, not bool"),

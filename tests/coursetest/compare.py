@@ -79,14 +79,19 @@ class Mismatch(AssertionError):
     """Shown and real output differ; the message says how."""
 
 
-def compare_exact(shown: str, real: str) -> None:
-    """Every line must match after masking (blank lines at either end aside)."""
+def compare_exact(shown: str, real: str, any_order: bool = False) -> None:
+    """Every line must match after masking (blank lines at either end aside).
+
+    ``any_order``: the same lines, in any order (the lines of several
+    processes, whose order a machine's load decides).
+    """
     want, got = _trim(mask(shown)), _trim(mask(real))
-    if want != got:
+    if (sorted(want) != sorted(got)) if any_order else (want != got):
         diff = "\n".join(
             difflib.unified_diff(want, got, "shown on the page", "printed by the run", lineterm="", n=2)
         )
-        raise Mismatch(f"output differs (masked values appear as <...>):\n{diff}")
+        order = " (in any order)" if any_order else ""
+        raise Mismatch(f"output differs{order} (masked values appear as <...>):\n{diff}")
 
 
 # In match('lines') mode a line of just "..." tells the reader that lines were
@@ -147,17 +152,18 @@ def _first_printed(got: list[str], start: int) -> int:
     return start
 
 
-def compare_prefix(shown: str, real: str, start: int = 0) -> int:
+def compare_prefix(shown: str, real: str, start: int = 0, any_order: bool = False) -> int:
     """The next lines of real output (from ``start``) must be exactly the shown ones.
 
     For a process that keeps running: what it printed so far must begin with
-    the shown lines, nothing between them. Returns the index after them.
+    the shown lines, nothing between them (with ``any_order``, in any order).
+    Returns the index after them.
     """
     want = _trim(mask(shown))
     got = mask(real)
     skip = _first_printed(got, start)
     part = got[skip : skip + len(want)]
-    if part != want:
+    if (sorted(part) != sorted(want)) if any_order else (part != want):
         more = got[skip + len(want) : skip + len(want) + 5]
         diff = "\n".join(
             difflib.unified_diff(want, part + more, "shown on the page", "printed by the process", lineterm="", n=2)
@@ -178,9 +184,8 @@ def next_printed(shown: str, real: str, start: int = 0) -> tuple[str, int]:
 
 
 def compare(shown: str, real: str, mode: str = "exact") -> None:
-    if mode == "exact":
-        compare_exact(shown, real)
-    elif mode == "lines":
+    """``mode`` is a match(...) directive's: 'exact', 'any-order' or 'lines'."""
+    if mode == "lines":
         compare_lines(shown, real)
     else:
-        raise ValueError(f"unknown match mode {mode!r}; use 'exact' or 'lines'")
+        compare_exact(shown, real, any_order=mode == "any-order")

@@ -80,7 +80,8 @@ SPECS: dict[str, Spec] = {
         ),
         Spec(
             "match",
-            (Param("mode", (str,), choices=("exact", "lines")),),
+            (Param("mode", (str,), choices=("exact", "any-order", "lines")),),
+            "'any-order': the same lines in any order (several processes log them); "
             "'lines': shown lines must appear in order, others may come between ('...' marks omitted lines)",
         ),
         Spec("returncode", (Param("code", (int,)),), "the block's last command must exit with this status (default 0)"),

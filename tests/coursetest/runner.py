@@ -375,11 +375,11 @@ class PageRun:
                 code = codes[index]
             if code != want:
                 return command, f"exited with status {code}, the page expects {want}", output
-            if shown is not None and (shown.strip() or mode == "exact"):
+            if shown is not None and (shown.strip() or mode != "lines"):
                 try:
                     compare.compare(shown, output, mode)
                 except compare.Mismatch as exc:
-                    if not (mode == "exact" and targets and self._record(targets[index], output)):
+                    if not (mode != "lines" and targets and self._record(targets[index], output)):
                         return command, str(exc), output
             if index >= len(codes):
                 return None if index == len(pairs) - 1 else (pairs[index + 1][0], "never ran: the shell ended before it", "")
@@ -391,10 +391,12 @@ class PageRun:
         """Wait for the shown lines in the process output after its cursor, then check them.
 
         By default they must be the very next lines (match exact); with
+        match('any-order') the very next lines in any order; with
         match('lines') they must appear in order with anything between.
         """
         timeout = self.timeout(block)
         lines_mode = self.mode(block) == "lines"
+        any_order = self.mode(block) == "any-order"
         want = len(compare.required_lines(shown))
 
         def arrived(output: str) -> bool:
@@ -409,7 +411,7 @@ class PageRun:
             if lines_mode:
                 proc.cursor = compare.compare_lines(shown, output, proc.cursor)
             else:
-                proc.cursor = compare.compare_prefix(shown, output, proc.cursor)
+                proc.cursor = compare.compare_prefix(shown, output, proc.cursor, any_order)
         except compare.Mismatch as exc:
             if not lines_mode and arrived_in_time:
                 printed, end = compare.next_printed(shown, output, proc.cursor)
@@ -420,7 +422,7 @@ class PageRun:
                 what += f" exited with status {proc.proc.returncode}"
             elif not arrived_in_time:
                 what += f" did not print the shown lines within {timeout:g} s"
-            raise BlockFailure(f"{what}: {exc}") from exc
+            raise BlockFailure(f"{what}: {exc}\nWhat it printed last, unmasked:\n{_tail(output)}") from exc
 
 
 def _files(folder: Path) -> set[Path]:
