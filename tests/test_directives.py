@@ -95,3 +95,19 @@ def test_a_directive_printed_inside_a_block_is_not_one(tmp_path):
     [block] = read_page(page(tmp_path, text))
     assert block.directives == {} and block.kind.name == "console"
     PageRun(session=None).run(block)
+
+
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('<!--pytest.mark.log("w")-->\n```text\n\n```\n', "an empty log block checks nothing"),
+        ('<!--pytest.mark.background("w")-->\n```console\n$ sleep 60\n```\n', "must show what the command prints"),
+        ("```console\n$ celery -b amqp://guest:guest@localhost// call tasks.add\n```\n", "-b on a command"),
+        ("```console\n$ celery -A run worker --result-backend=redis://localhost:6379/0\n```\n", "--result-backend on"),
+        ('```py\n--8<-- "02-app-tasks/step-1/src/run.py"\n```\n', 'a code file needs title="..."'),
+        ('<!--pytest.mark.tree("02-app-tasks/step-9")-->\n```text\nx\n```\n', "is not a folder"),
+    ],
+)
+def test_blocks_that_would_check_nothing_or_leave_the_session_are_refused(tmp_path, text, message):
+    with pytest.raises(PageError, match=message):
+        read_page(page(tmp_path, text))

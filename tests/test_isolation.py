@@ -49,6 +49,7 @@ def test_a_session_creates_and_removes_its_vhost_and_databases():
 
 
 def test_messages_a_page_leaves_behind_are_dropped():
+    """The session's queues are deleted (a message the broker puts back later has nowhere to go)."""
     from kombu import Connection
 
     session = Session(Stack.from_environment())
@@ -57,12 +58,12 @@ def test_messages_a_page_leaves_behind_are_dropped():
         with Connection(session.broker_url) as connection:
             queue = connection.SimpleQueue("celery")
             queue.put({"left": "behind"})
-            broker_db = redis.Redis.from_url(session.redis_url("broker"))
-            broker_db.lpush("celery", "a message on the Redis broker")
-            session.empty_queues()
-            assert queue.qsize() == 0
-            assert broker_db.exists("celery") == 0
             queue.close()
+        broker_db = redis.Redis.from_url(session.redis_url("broker"))
+        broker_db.lpush("celery", "a message on the Redis broker")
+        session.empty_queues()
+        assert session.stack.api("GET", f"/api/queues/{quote(session.vhost, safe='')}") == []
+        assert broker_db.exists("celery") == 0
     finally:
         session.close()
 
@@ -104,3 +105,17 @@ def test_a_readers_worker_under_the_default_node_name_is_not_disturbed(project):
         stack.api("DELETE", f"/api/vhosts/{path}")
     # the worker and its pool processes are gone
     assert processes.sweep("reader-worker") == []
+
+
+def test_a_redis_url_the_suite_cannot_place_is_refused(tmp_path):
+    """A constant passed on would send the step to a reader's database 0; the block fails instead."""
+    import pytest
+
+    from coursetest.stack import StackUnavailable, code_urls
+
+    (tmp_path / "run.py").write_text('REDIS = "redis://localhost:6379/0"\napp = Celery("x", backend=REDIS)\n')
+    with pytest.raises(StackUnavailable, match=r"run.py names 'redis://localhost:6379/0' \(line 1\)"):
+        code_urls(tmp_path)
+    (tmp_path / "run.py").write_text('app = Celery("x", broker="redis://localhost:6379/2", backend="redis://localhost:6379/3")\n')
+    code_urls.cache_clear()
+    assert (code_urls(tmp_path).redis_broker, code_urls(tmp_path).redis_backend) == (2, 3)

@@ -104,6 +104,10 @@ def test_file_blocks_must_compile_and_name_their_file(tmp_path):
         run_page(tmp_path, '```py title="src/run.py"\nprint("typed into the page")\n```\n')
 
 
+def test_toml_file_blocks_are_parsed(tmp_path):
+    run_page(tmp_path, '```toml title="pyproject.toml"\n--8<-- "pyproject.toml"\n```\n')
+
+
 def test_tree_blocks_are_compared_with_the_folder(tmp_path):
     run_page(tmp_path, '<!--pytest.mark.tree("02-app-tasks/step-1/src")-->\n```text\nsrc/\n└── run.py\n```\n')
     with pytest.raises(BlockFailure, match="the tree differs"):

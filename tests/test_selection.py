@@ -72,3 +72,10 @@ def test_pages_in_parallel_still_compare_the_english_twin(project):
 def test_slow_independent_tests_are_units_of_their_own():
     one = "tests/test_accessibility.py::test_every_page_passes_axe[ko-light]"
     assert unit_of(one) == one
+
+
+def test_a_deselected_english_block_shifts_no_other(project):
+    """Blocks pair by their place on the page: the English blocks after a deselected one keep their twins."""
+    result, _ = run_suite(project, "docs/ko/index.md", "docs/en/index.md", "--deselect", "docs/en/index.md::line 22")
+    assert result.returncode == 0, result.stdout
+    assert "docs/en/index.md: 3 compared" in result.stdout and "docs/ko/index.md: 4 run" in result.stdout

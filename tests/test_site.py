@@ -116,3 +116,24 @@ def test_heaviest_page_stays_light(site, capsys):
         f"{heaviest} weighs {weights[heaviest] / 1024:.1f} KiB gzip with its CSS and JS; "
         f"the limit is {PAGE_WEIGHT_LIMIT / 1024:.0f} KiB"
     )
+
+
+def test_every_code_block_a_reader_sees_is_one_the_suite_runs(site):
+    """The built page shows as many code blocks (<pre>) as the harness found in its source.
+
+    pytest-codeblocks finds only ``` fences; Markdown has other ways to show
+    code (~~~ fences, a fence inside a quote, an indented block, a page
+    included with --8<--). Each would be shown to readers and never run.
+    """
+    from coursetest.pages import ROOT, all_pages, read_page, relpath
+
+    for page in all_pages():
+        lang, *rest = page.relative_to(ROOT / "docs").parts
+        slug = "/".join(rest).removesuffix(".md")
+        html = Path(site) / ("en" if lang == "en" else "") / ("" if slug == "index" else slug) / "index.html"
+        shown = html.read_text(encoding="utf-8").count("<pre")
+        found = len(read_page(page))
+        assert shown == found, (
+            f"{relpath(page)} shows {shown} code blocks but the suite found {found}: "
+            "write every code block as a ``` fence (not ~~~, not indented, not inside a > quote)"
+        )

@@ -22,7 +22,6 @@ TEXT_FENCES = frozenset({"text", "txt", "log", "output", "plain"})
 class Kind:
     name: str
     fences: frozenset[str]
-    help: str
     directives: frozenset[str] = frozenset()  # allowed besides cwd
     selected_by: str | None = None  # a directive that makes a block of these fences this kind
     needs_title: bool = False
@@ -38,23 +37,16 @@ class Kind:
 RUN = frozenset({"timeout", "stop"})
 
 # Order matters: kinds chosen by a directive first, then by fence alone.
+# What each kind's check does: README, "How a page is written", and its check_<name> in runner.py.
 KINDS: tuple[Kind, ...] = (
-    Kind("stack", frozenset({"console"}), "`docker compose up -d --wait`: the compose file and its ports are checked",
-         frozenset({"stack"}), selected_by="stack", needs_stack=False),
-    Kind("tree", TEXT_FENCES, "a folder drawn as `tree` draws it, compared with the real folder",
-         frozenset({"tree"}), selected_by="tree", needs_stack=False),
-    Kind("log", TEXT_FENCES, "what a background process prints next",
-         RUN | {"log", "match"}, selected_by="log", records=True),
-    Kind("background", frozenset({"console"}), "one command left running; its first lines are compared",
-         RUN | {"background", "match"}, selected_by="background", records=True),
-    Kind("file", FILE_FENCES, "a code file: the include of the file its title names; it must compile or parse",
-         needs_title=True, needs_stack=False),
-    Kind("console", frozenset({"console"}), "`$ ` commands run in one bash session; each output and status is checked",
-         RUN | {"returncode", "poll", "match"}, records=True),
-    Kind("pycon", frozenset({"pycon"}), "a Python transcript replayed in a fresh interpreter",
-         RUN, records=True),
-    Kind("script", SHELL_FENCES | PYTHON, "a script that must exit 0 (or its returncode)",
-         RUN | {"returncode"}),
+    Kind("stack", frozenset({"console"}), frozenset({"stack"}), selected_by="stack", needs_stack=False),
+    Kind("tree", TEXT_FENCES, frozenset({"tree"}), selected_by="tree", needs_stack=False),
+    Kind("log", TEXT_FENCES, RUN | {"log", "match"}, selected_by="log", records=True),
+    Kind("background", frozenset({"console"}), RUN | {"background", "match"}, selected_by="background", records=True),
+    Kind("file", FILE_FENCES, needs_title=True, needs_stack=False),
+    Kind("console", frozenset({"console"}), RUN | {"returncode", "poll", "match"}, records=True),
+    Kind("pycon", frozenset({"pycon"}), RUN, records=True),
+    Kind("script", SHELL_FENCES | PYTHON, RUN | {"returncode"}),
 )
 BY_NAME = {kind.name: kind for kind in KINDS}
 SELECTORS = {kind.selected_by for kind in KINDS if kind.selected_by}

@@ -22,7 +22,7 @@ from pytest_codeblocks.main import extract_from_buffer
 
 from .directives import Directive, DirectiveError
 from .directives import parse as parse_directive
-from .kinds import Kind, KindError
+from .kinds import FILE_FENCES, Kind, KindError
 from .kinds import resolve as resolve_kind
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -189,6 +189,32 @@ def _read_directives(sources: list[str], path: Path, lines: list[int]) -> dict[s
     return directives
 
 
+# Options that point a command at another broker or backend than the session's.
+OWN_ENDPOINT = re.compile(r"(?:^|\s)(-b|--broker|--result-backend)(?:[\s=]|$)")
+
+
+def _unchecked(kind: Kind, lang: str, directives: dict[str, Directive], text: str, raw_lines: list[str]) -> str | None:
+    """Why a block would run without being checked, or outside the session's corner of the stack; else None."""
+    printed = [line for line in text.splitlines() if line.strip()]
+    if kind.name == "log" and not printed:
+        return "an empty log block checks nothing; show the lines the process prints"
+    if kind.name == "background" and len(printed) < 2:
+        return "a background block must show what the command prints (at least the line that says it is ready)"
+    if kind.name in {"console", "background"}:
+        for line in text.splitlines():
+            m = OWN_ENDPOINT.search(line) if line.startswith("$ ") else None
+            if m:
+                return (
+                    f"{m.group(1)} on a command would take it out of the test session's vhost and databases "
+                    "(and into a reader's); name the broker and backend in the step's code instead"
+                )
+    if kind.name == "script" and lang in FILE_FENCES and any(line.lstrip().startswith("--8<--") for line in raw_lines):
+        return 'a code file needs title="..." naming it (without one, the block would run as a script)'
+    if kind.name == "tree" and not (snippet_root() / directives["tree"].path).is_dir():
+        return f"tree({directives['tree'].path!r}) is not a folder under {relpath(snippet_root())}/"
+    return None
+
+
 def read_page(path: Path) -> list[Block]:
     """Parse a page into expanded blocks with their directives and kinds resolved.
 
@@ -240,6 +266,10 @@ def read_page(path: Path) -> list[Block]:
             cwd = directives["cwd"].path
             if not (snippet_root() / cwd).is_dir():
                 raise PageError(f"{where}: cwd({cwd!r}) is not a folder under {relpath(snippet_root())}/")
+        text = "\n".join(expanded).rstrip("\n") + "\n" if any(expanded) else ""
+        problem = _unchecked(kind, lang, directives, text, raw_lines)
+        if problem:
+            raise PageError(f"{where}: {problem}")
         blocks.append(
             Block(
                 page=path,
@@ -249,7 +279,7 @@ def read_page(path: Path) -> list[Block]:
                 options=options,
                 raw=found_block.code,
                 # pymdownx keeps a file's final newline as an empty line; the reader sees none
-                text="\n".join(expanded).rstrip("\n") + "\n" if any(expanded) else "",
+                text=text,
                 includes=included_paths(raw_lines),
                 directives=directives,
                 kind=kind,

@@ -81,8 +81,8 @@ class PageFile(pytest.File):
             raise self.CollectError(str(exc)) from exc
         self.page_run: PageRun | None = None
         self.blocks = blocks
-        for block in blocks:
-            yield BlockItem.from_parent(self, name=f"line {block.lineno}", block=block)
+        for index, block in enumerate(blocks):
+            yield BlockItem.from_parent(self, name=f"line {block.lineno}", block=block, index=index)
 
     def run_block(self, block: Block) -> None:
         if self.page_run is None:
@@ -117,9 +117,10 @@ def course_session(config: pytest.Config) -> Session:
 
 
 class BlockItem(pytest.Item):
-    def __init__(self, *, block: Block, **kwargs):
+    def __init__(self, *, block: Block, index: int, **kwargs):
         super().__init__(**kwargs)
         self.block = block
+        self.index = index  # its place among the page's blocks
         self.twin: BlockItem | None = None  # set when the Korean twin runs in this session
         self.orphan = False  # an English block beyond the end of its Korean twin page
         self.mode = "run"
@@ -161,30 +162,28 @@ def _indent(text: str) -> str:
     return "".join(f"    | {line}\n" for line in text.splitlines())
 
 
-@pytest.hookimpl(trylast=True)
-def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config, items: list) -> None:
+def pair_twins(items: list) -> None:
     """Let an English page mirror its Korean twin when the twin runs in full in this session.
 
-    trylast: after -k, -m and --deselect have removed what does not run, so an
-    English block whose Korean twin was deselected runs itself.
+    Blocks pair by their place on the page, so a deselected English block
+    shifts nothing. Then the mirrors go after everything they mirror.
     """
-    by_page: dict[Path, list[BlockItem]] = {}
+    by_page: dict[Path, dict[int, BlockItem]] = {}
     for item in items:
         if isinstance(item, BlockItem):
-            by_page.setdefault(item.block.page.resolve(), []).append(item)
+            by_page.setdefault(item.block.page.resolve(), {})[item.index] = item
     for page, page_items in by_page.items():
         if page_language(page) != "en":
             continue
         twin = twin_page(page)
         twin_items = by_page.get(twin.resolve()) if twin else None
-        if not twin_items or len(twin_items) != len(twin_items[0].parent.blocks):
+        if not twin_items or len(twin_items) != len(next(iter(twin_items.values())).parent.blocks):
             continue  # the Korean page does not run in full here: the English one runs itself
-        for index, item in enumerate(page_items):
-            if index < len(twin_items):
+        for index, item in page_items.items():
+            if index in twin_items:
                 item.twin = twin_items[index]
             else:
                 item.orphan = True
-    # mirrors after everything they mirror
     items.sort(key=lambda item: 1 if getattr(item, "twin", None) is not None or getattr(item, "orphan", False) else 0)
 
 
@@ -202,9 +201,17 @@ def check_stack_or_exit(blocks: list[Block]) -> None:
         pytest.exit(str(exc), returncode=3)
 
 
+@pytest.hookimpl(tryfirst=True)
 def pytest_collection_finish(session: pytest.Session) -> None:
+    """Pair twins over the final list of items, then check the stack (not in an xdist worker).
+
+    Here, not in pytest_collection_modifyitems: -k, --deselect, --lf and --ff
+    have all had their say; and before xdist's own hook sends this worker's
+    list to the controller, so every worker sends the same order.
+    """
+    pair_twins(session.items)
     if hasattr(session.config, "workerinput") or session.config.option.collectonly:
-        return  # an xdist worker: the controller checked the stack (pytest_xdist_node_collection_finished)
+        return  # an xdist worker: the controller checks the stack (pytest_xdist_node_collection_finished)
     check_stack_or_exit([item.block for item in session.items if isinstance(item, BlockItem) and item.twin is None])
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 SESSION_VAR = "COURSE_TEST_SESSION"
+PAGE_VAR = "COURSE_TEST_PAGE"  # the same, per page: what a page started and detached ends with the page
 PR_SET_PDEATHSIG = 1
 
 
@@ -162,9 +163,9 @@ class Background:
         self._reader.join(1)
 
 
-def sweep(session_id: str) -> list[int]:
-    """SIGKILL every process whose environment carries this session's marker."""
-    marker = f"{SESSION_VAR}={session_id}".encode()
+def sweep(session_id: str, var: str = SESSION_VAR) -> list[int]:
+    """SIGKILL every process whose environment carries this marker (``var=session_id``)."""
+    marker = f"{var}={session_id}".encode()
     killed = []
     for environ in Path("/proc").glob("[0-9]*/environ"):
         pid = int(environ.parent.name)

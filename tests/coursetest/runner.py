@@ -8,14 +8,21 @@ test session. Each ``check_*`` method runs one kind of block and raises
 
 from __future__ import annotations
 
+import configparser
 import os
 import re
 import sys
 import textwrap
 import time
+import uuid
 from pathlib import Path
 
 import yaml
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover - Python 3.10
+    import tomli as tomllib
 
 from . import compare, processes
 from .kinds import PYTHON
@@ -108,6 +115,7 @@ def file_tree(folder: Path) -> str:
 
 def include_target(lines: list[str]) -> str | None:
     """The snippet file that supplies these lines, if they are exactly one whole-file include."""
+    lines = [line for line in lines if line.strip()]
     paths = included_paths(lines)
     if len(lines) == 1 and len(paths) == 1 and lines[0].strip().endswith(f'"{paths[0]}"'):
         return paths[0]
@@ -127,7 +135,7 @@ def console_targets(block: Block) -> list[str | None]:
         raw = []  # the page includes the commands too
     if len(raw) != commands:
         return [None] * commands  # an included file holds commands itself
-    return [include_target([line for line in out if line.strip()]) for out in raw]
+    return [include_target(out) for out in raw]
 
 
 class PageRun:
@@ -139,6 +147,7 @@ class PageRun:
         self.recorded: list[str] = []  # output files this page rewrote (--record)
         self.background: dict[str, processes.Background] = {}
         self._folders: dict[Path, set[Path]] = {}  # step folder -> its files before the page
+        self.id = uuid.uuid4().hex[:10]  # marks every process of this page (processes.PAGE_VAR)
 
     # --- environment -------------------------------------------------------------------
     def workdir(self, block: Block) -> Path:
@@ -163,6 +172,7 @@ class PageRun:
             NO_COLOR="1",
             COLUMNS="100",
         )
+        env[processes.PAGE_VAR] = self.id
         endpoints = self.endpoints(block)
         if endpoints is not None:
             env[processes.SESSION_VAR] = self.session.id
@@ -210,20 +220,24 @@ class PageRun:
             )
 
     def close(self) -> None:
-        """End the page: kill what it started, drop the messages and files it left."""
-        for proc in self.background.values():
-            proc.kill()
-        self.background.clear()
-        if self.session is not None:
-            self.session.empty_queues()
-        for folder, before in self._folders.items():
-            for path in sorted(_files(folder) - before, reverse=True):
-                path.unlink(missing_ok=True)  # pid files, schedules, state files the page's commands made
+        """End the page: kill what it started (even what left its process group), then drop
+        the messages and the files it left, whatever fails on the way."""
+        try:
+            for proc in self.background.values():
+                proc.kill()
+            self.background.clear()
+            processes.sweep(self.id, processes.PAGE_VAR)
+            if self.session is not None:
+                self.session.empty_queues()
+        finally:
+            for folder, before in self._folders.items():
+                for path in sorted(_files(folder) - before, reverse=True):
+                    path.unlink(missing_ok=True)  # pid files, schedules, state files the page's commands made
 
     # --- recording ---------------------------------------------------------------------
-    def _record(self, include: str | None, real: str) -> bool:
+    def _record(self, block: Block, include: str | None, real: str) -> bool:
         """With --record, rewrite `include` with the real output; say whether it did."""
-        if not (self.record and include):
+        if not (self.record and include and block.kind.records):
             return False
         path = resolve_include(include)
         text = "\n".join(line.rstrip() for line in compare.visible_lines(real)).rstrip("\n") + "\n"
@@ -253,6 +267,16 @@ class PageRun:
                 yaml.safe_load(block.text)
             except yaml.YAMLError as exc:
                 raise BlockFailure(f"{title} is not valid YAML: {exc}") from exc
+        elif block.lang == "toml":
+            try:
+                tomllib.loads(block.text)
+            except tomllib.TOMLDecodeError as exc:
+                raise BlockFailure(f"{title} is not valid TOML: {exc}") from exc
+        elif block.lang in {"ini", "cfg"}:
+            try:
+                configparser.ConfigParser().read_string(block.text, title)
+            except configparser.Error as exc:
+                raise BlockFailure(f"{title} is not a valid {block.lang} file: {exc}") from exc
 
     def check_tree(self, block: Block) -> None:
         folder = snippet_root() / block.directive("tree").path
@@ -278,12 +302,12 @@ class PageRun:
         )
         output = self.canonical(block, result.output)
         if result.timed_out:
-            raise BlockFailure(f"the Python session did not finish within {self.timeout(block):g} s:\n{output}")
+            raise BlockFailure(f"the Python transcript did not finish within {self.timeout(block):g} s:\n{output}")
         try:
             compare.compare_exact(block.text, output)
         except compare.Mismatch as exc:
-            if not self._record(include_target(block.raw.splitlines()), output):
-                raise BlockFailure(f"the Python session printed something else: {exc}") from exc
+            if not self._record(block, include_target(block.raw.splitlines()), output):
+                raise BlockFailure(f"the Python transcript printed something else: {exc}") from exc
 
     def check_console(self, block: Block) -> None:
         pairs = split_console(block.text)
@@ -379,7 +403,7 @@ class PageRun:
                 try:
                     compare.compare(shown, output, mode)
                 except compare.Mismatch as exc:
-                    if not (mode != "lines" and targets and self._record(targets[index], output)):
+                    if not (mode != "lines" and targets and self._record(block, targets[index], output)):
                         return command, str(exc), output
             if index >= len(codes):
                 return None if index == len(pairs) - 1 else (pairs[index + 1][0], "never ran: the shell ended before it", "")
@@ -415,7 +439,7 @@ class PageRun:
         except compare.Mismatch as exc:
             if not lines_mode and arrived_in_time:
                 printed, end = compare.next_printed(shown, output, proc.cursor)
-                if self._record(target, printed):
+                if self._record(block, target, printed):
                     proc.cursor = end
                     return
             if not proc.alive():

@@ -136,8 +136,12 @@ class Session:
         vhost = quote(self.vhost, safe="")
         self._remove_stale_sessions()
         self.stack.api("PUT", f"/api/vhosts/{vhost}", {"description": f"course test session, created {time.time():.0f}"})
-        self.stack.api("PUT", f"/api/permissions/{vhost}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
-        self._hold_vhost()
+        try:
+            self.stack.api("PUT", f"/api/permissions/{vhost}/{quote(user, safe='')}", {"configure": ".*", "write": ".*", "read": ".*"})
+            self._hold_vhost()
+        except Exception as exc:
+            self.stack.api("DELETE", f"/api/vhosts/{vhost}")
+            raise StackUnavailable(f"could not use the new vhost {self.vhost}: {exc}") from exc
 
     def db(self, purpose: str) -> int:
         """The Redis database this session uses for `purpose` ('backend' or 'broker'), claimed on first use."""
@@ -177,11 +181,10 @@ class Session:
         """Claim a Redis database (1-15) that no live session holds, and empty it."""
         import redis
 
-        live = {v["name"].removeprefix(VHOST_PREFIX) for v in self.stack.api("GET", "/api/vhosts") or []}
         for db in range(15, 0, -1):
             client = redis.Redis.from_url(f"{self.stack.redis}/{db}")
             holder = client.get(CLAIM_KEY)
-            if holder is not None and holder.decode() in live:
+            if holder is not None and self._session_lives(holder.decode()):
                 client.close()
                 continue  # in use by a running session
             if holder is None and client.dbsize():
@@ -195,16 +198,29 @@ class Session:
             client.close()
         raise StackUnavailable(f"no free Redis database among 1-15 (each holds data or a {CLAIM_KEY} key)")
 
-    def empty_queues(self) -> None:
-        """Drop the messages a page left behind, so the next page starts as a reader would.
+    def _session_lives(self, session_id: str) -> bool:
+        """Does the session that claimed a database still have its vhost? Asked now, not from a list
+        read earlier: a session that started meanwhile has made its vhost before it claims."""
+        try:
+            self.stack.api("GET", f"/api/vhosts/{quote(VHOST_PREFIX + session_id, safe='')}")
+            return True
+        except StackUnavailable as exc:
+            if " answered 404 " in str(exc):
+                return False
+            raise
 
-        On RabbitMQ the session's queues are emptied; a Redis broker database is
-        emptied but for the claim (its queues are keys).
+    def empty_queues(self) -> None:
+        """Delete the queues a page left behind, so the next page starts as a reader would.
+
+        Deleted, not purged: a worker killed at the end of the page has its
+        unacked messages put back by the broker a moment later, which a purge
+        done before that would miss. A Redis broker database is emptied but for
+        the claim (its queues are keys).
         """
         vhost = quote(self.vhost, safe="")
         for queue in self.stack.api("GET", f"/api/queues/{vhost}") or []:
             try:
-                self.stack.api("DELETE", f"/api/queues/{vhost}/{quote(queue['name'], safe='')}/contents")
+                self.stack.api("DELETE", f"/api/queues/{vhost}/{quote(queue['name'], safe='')}")
             except StackUnavailable as exc:
                 if " answered 404 " not in str(exc):
                     raise  # 404: gone meanwhile, as a stopped worker's auto-delete queues (pidbox) go
@@ -325,6 +341,7 @@ def code_urls(folder: Path) -> CodeURLs:
             tree = ast.parse(path.read_text(encoding="utf-8"))
         except (SyntaxError, UnicodeDecodeError):
             continue  # a file shown broken on purpose names nothing
+        understood = set()
         for name, value in _named_strings(tree):
             if not (isinstance(value, ast.Constant) and isinstance(value.value, str)):
                 continue
@@ -334,6 +351,17 @@ def code_urls(folder: Path) -> CodeURLs:
             purpose = "broker" if name.lower() in BROKER_NAMES else "backend" if name.lower() in BACKEND_NAMES else None
             if purpose:
                 found[purpose].add(int(m.group(1) or 0))
+                understood.add(id(value))
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in understood:
+                if CANONICAL_REDIS.fullmatch(node.value):
+                    # e.g. REDIS_URL = "redis://..."; Celery(backend=REDIS_URL): the suite could not
+                    # tell where it goes, and the step would use a reader's own database
+                    raise StackUnavailable(
+                        f"{path.name} names {node.value!r} (line {node.lineno}) other than as a broker or backend "
+                        "setting; write it where it is used (Celery(broker=...) / backend=..., broker_url = ..., "
+                        "result_backend = ...) so the suite can give the step a database of its own"
+                    )
     for purpose, numbers in found.items():
         if len(numbers) > 1:
             raise StackUnavailable(
