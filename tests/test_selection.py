@@ -57,6 +57,9 @@ def test_markdown_outside_docs_is_left_to_pytest_codeblocks(project):
 def test_a_page_and_its_twin_are_one_unit_of_work():
     assert unit_of("docs/ko/02-app-tasks.md::line 44") == unit_of("docs/en/02-app-tasks.md::line 44") == "docs/*/02-app-tasks.md"
     assert unit_of("tests/test_browser.py::test_search[ko]") == "tests/test_browser.py"
+    # troubleshooting runs its blocks in chapters 3 and 4's step folders: one unit with them
+    shared = unit_of("docs/ko/troubleshooting.md::line 12")
+    assert shared == unit_of("docs/en/03-calling.md::line 40") == unit_of("docs/ko/04-results.md::line 30")
 
 
 def test_pages_in_parallel_still_compare_the_english_twin(project):

@@ -25,10 +25,12 @@ MASKS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d+(?:[+-]\d\d:\d\d|Z)?"), "<time>"),
     # object addresses: "tutorial:0x7f97aa76c290"
     (re.compile(r"\b0x[0-9a-fA-F]+\b"), "0x<addr>"),
-    # node names: "celery@vm", "w1@my-laptop.local" (not the user in a URL: "guest:guest@localhost")
-    (re.compile(r"(?<![\w.:/-])([\w-]+)@[\w.-]*[\w-]"), r"\1@<host>"),
-    # run times: "succeeded in 0.000499843001307454s", "in 1.2e-05s"
-    (re.compile(r"\bin \d+(?:\.\d+)?(?:e-?\d+)?s\b"), "in <secs>s"),
+    # node names: "celery@vm", "w1@my-laptop.local"; not the user in a URL ("guest:guest@localhost")
+    # nor an e-mail address at a documentation domain ("minji@example.com", RFC 2606)
+    (re.compile(r"(?<![\w.:/-])([\w-]+)@(?!example\.(?:com|org|net)\b)[\w.-]*[\w-]"), r"\1@<host>"),
+    # run times: "succeeded in 0.000499843001307454s", "in 1.2e-05s" (always a fraction: a float;
+    # "Retry in 10s" is a countdown a page teaches, and stays exact)
+    (re.compile(r"\bin \d+\.\d+(?:e-?\d+)?s\b"), "in <secs>s"),
     # pool process names and counts depend on the machine
     (re.compile(r"\bForkPoolWorker-\d+\b"), "ForkPoolWorker-<n>"),
     (re.compile(r"(concurrency: )\d+"), r"\1<n>"),
@@ -181,6 +183,17 @@ def next_printed(shown: str, real: str, start: int = 0) -> tuple[str, int]:
     lines = visible_lines(real)
     end = _first_printed(mask(real), start) + count
     return "\n".join(line.rstrip() for line in lines[start:end]) + "\n", end
+
+
+def merge_recorded(shown: str, real: str) -> str:
+    """What --record writes: the real lines, except that a shown line equal to its real line
+    after masking stays as it was, so `git diff` shows what changed, not new ids and times."""
+    old, new = visible_lines(shown), [line.rstrip() for line in visible_lines(real)]
+    matcher = difflib.SequenceMatcher(None, [mask_line(line) for line in old], [mask_line(line) for line in new], autojunk=False)
+    merged: list[str] = []
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        merged += old[i1:i2] if op == "equal" else new[j1:j2]
+    return "\n".join(merged).rstrip("\n") + "\n"
 
 
 def compare(shown: str, real: str, mode: str = "exact") -> None:

@@ -240,7 +240,7 @@ class PageRun:
         if not (self.record and include and block.kind.records):
             return False
         path = resolve_include(include)
-        text = "\n".join(line.rstrip() for line in compare.visible_lines(real)).rstrip("\n") + "\n"
+        text = compare.merge_recorded(path.read_text(encoding="utf-8"), real)
         if path.read_text(encoding="utf-8") != text:
             path.write_text(text, encoding="utf-8")
             self.recorded.append(relpath(path))
