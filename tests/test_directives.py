@@ -77,8 +77,10 @@ def page(tmp_path, text):
         ('<!--pytest.mark.tree("02-app-tasks")-->\n<!--pytest.mark.log("w")-->\n```text\nx\n```\n', 3,
          "log and tree cannot both describe one block"),
         ("<!--pytest.mark.timeout(5)-->\n<!--pytest.mark.timeout(6)-->\n```console\n$ true\n```\n", 2, "given twice"),
-        ("```console\n$ true\n```\n\n<!--pytest.mark.timeout(5)-->\nThe end.\n", 5, "precedes no code block"),
+        ("```console\n$ true\n```\n\n<!--pytest.mark.timeout(5)-->\n", 5, "precedes no code block"),
         ("```text\nsome output typed by hand\n```\n", 1, "neither run nor compared"),
+        ('<!--pytest.mark.match(\n"lines")-->\n```console\n$ true\n```\n', 1, "write a directive on one line"),
+        ('<!--pytest.mark.timeout(5)-->\nSome prose.\n\n```console\n$ true\n```\n', 1, "right before the fence"),
         ('<!--pytest.mark.cwd("02-app-tasks/step-99")-->\n```console\n$ true\n```\n', 2, "is not a folder"),
     ],
 )

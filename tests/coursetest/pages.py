@@ -229,16 +229,24 @@ def read_page(path: Path) -> list[Block]:
     _refuse_codeblocks_keywords(path, lines)
     try:
         found = extract_from_buffer(io.StringIO(text))
-    except RuntimeError as exc:
-        raise PageError(f"{relpath(path)}: {exc}") from exc
+    except RuntimeError as exc:  # e.g. "Hit end-of-file prematurely": a fence is never closed
+        raise PageError(f"{relpath(path)}: {exc} (is every ``` fence closed?)") from exc
     inside = {n for b in found for n in range(b.lineno, b.lineno + b.code.count("\n") + 2)}
     directive_lines = [
         n for n, line in enumerate(lines, 1) if n not in inside and DIRECTIVE_COMMENT.match(line.strip())
     ]
-    attached = sum(len(b.marks) for b in found)
-    if attached < len(directive_lines):
-        number = directive_lines[attached]
-        raise PageError(f"{relpath(path)}::line {number}: this directive precedes no code block")
+    for number in directive_lines:
+        where = f"{relpath(path)}::line {number}"
+        if not lines[number - 1].strip().endswith("-->"):
+            raise PageError(f"{where}: write a directive on one line, <!--pytest.mark.name(...)-->")
+        following = next(
+            (line.strip() for line in lines[number:] if line.strip() and not DIRECTIVE_COMMENT.match(line.strip())), ""
+        )
+        if not following:
+            raise PageError(f"{where}: this directive precedes no code block")
+        if not following.startswith("```"):
+            raise PageError(f"{where}: a directive goes right before the fence it is for (only blank lines and "
+                            f"other directives between), not before {following[:40]!r}")
     blocks = []
     cwd = None
     next_directive = 0  # directive comments attach, in order, to the next fence

@@ -82,7 +82,12 @@ def run(command: str, cwd: Path, env: dict[str, str], timeout: float, stdin: str
         timed_out = False
     except subprocess.TimeoutExpired:
         kill_group(proc)
-        out, _ = proc.communicate()
+        try:
+            out, _ = proc.communicate(timeout=5)
+        except subprocess.TimeoutExpired:  # something outside the group still holds the output pipe
+            proc.stdout.close()
+            proc.wait()
+            out = b""
         timed_out = True
     finally:
         kill_group(proc)  # anything the command left behind in its group
