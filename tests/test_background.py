@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from coursetest import processes
+from coursetest import processes, selftest
 from coursetest.pages import read_page
 from coursetest.runner import BlockFailure, PageRun
 from coursetest.selftest import run_suite
@@ -36,16 +36,9 @@ TALKER = textwrap.dedent(
 
 
 def run_page(tmp_path, text):
+    """A page whose TMP stands for tmp_path, where the talker script lies."""
     (tmp_path / "talker.py").write_text(TALKER)
-    page = tmp_path / "page.md"
-    page.write_text(textwrap.dedent(text).replace("TMP", str(tmp_path)), encoding="utf-8")
-    page_run = PageRun(session=None)
-    try:
-        for block in read_page(page):
-            page_run.run(block)
-    finally:
-        page_run.close()
-    return page_run
+    return selftest.run_page(tmp_path, textwrap.dedent(text).replace("TMP", str(tmp_path)))
 
 
 def start(name, code=0, extra=""):

@@ -5,18 +5,8 @@ import textwrap
 import pytest
 
 from coursetest.pages import read_page
-from coursetest.runner import BlockFailure, PageRun, split_console
-
-
-def run_page(tmp_path, text):
-    page = tmp_path / "page.md"
-    page.write_text(textwrap.dedent(text), encoding="utf-8")
-    page_run = PageRun(session=None)
-    try:
-        for block in read_page(page):
-            page_run.run(block)
-    finally:
-        page_run.close()
+from coursetest.runner import BlockFailure, split_console
+from coursetest.selftest import run_page
 
 
 def test_console_blocks_split_into_commands_and_output():

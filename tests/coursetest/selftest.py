@@ -2,12 +2,14 @@
 
 import os
 import shutil
+import textwrap
 import subprocess
 import sys
 import time
 from pathlib import Path
 
-from .pages import ROOT
+from .pages import ROOT, read_page
+from .runner import PageRun
 
 
 def copy_project(target: Path) -> Path:
@@ -64,3 +66,16 @@ def worker_page(project: Path, step: int, args: str, inspect: bool = False) -> P
     page = project / "docs/ko/mini.md"
     page.write_text("\n".join(blocks), encoding="utf-8")
     return page
+
+
+def run_page(tmp_path: Path, text: str) -> PageRun:
+    """Run the blocks of a page written from `text`, without the stack; return its (closed) PageRun."""
+    page = tmp_path / "page.md"
+    page.write_text(textwrap.dedent(text), encoding="utf-8")
+    page_run = PageRun(session=None)
+    try:
+        for block in read_page(page):
+            page_run.run(block)
+    finally:
+        page_run.close()
+    return page_run
