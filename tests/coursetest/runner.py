@@ -147,6 +147,7 @@ class PageRun:
         self.recorded: list[str] = []  # output files this page rewrote (--record)
         self.background: dict[str, processes.Background] = {}
         self._folders: dict[Path, set[Path]] = {}  # step folder -> its files before the page
+        self._endpoints: dict[str | None, Endpoints] = {}  # cwd -> where its commands go
         self.id = uuid.uuid4().hex[:10]  # marks every process of this page (processes.PAGE_VAR)
 
     # --- environment -------------------------------------------------------------------
@@ -157,10 +158,14 @@ class PageRun:
         return folder
 
     def endpoints(self, block: Block) -> Endpoints | None:
+        """Where the block's commands go (None without a session); worked out once per step folder,
+        since output is mapped back with it many times a second while a block waits."""
         if self.session is None:
             return None
-        code = code_urls(self.workdir(block)) if block.cwd else CodeURLs()
-        return self.session.endpoints(code)
+        if block.cwd not in self._endpoints:
+            code = code_urls(self.workdir(block)) if block.cwd else CodeURLs()
+            self._endpoints[block.cwd] = self.session.endpoints(code)
+        return self._endpoints[block.cwd]
 
     def environment(self, block: Block) -> dict[str, str]:
         env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
@@ -240,8 +245,9 @@ class PageRun:
         if not (self.record and include and block.kind.records):
             return False
         path = resolve_include(include)
-        text = compare.merge_recorded(path.read_text(encoding="utf-8"), real)
-        if path.read_text(encoding="utf-8") != text:
+        shown = path.read_text(encoding="utf-8")
+        text = compare.merge_recorded(shown, real)
+        if shown != text:
             path.write_text(text, encoding="utf-8")
             self.recorded.append(relpath(path))
         return True
