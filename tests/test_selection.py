@@ -3,7 +3,7 @@
 import textwrap
 
 from coursetest.parallel import unit_of
-from coursetest.selftest import run_suite
+from coursetest.selftest import line_of, run_suite
 
 
 def test_an_english_page_selected_alone_runs_itself(project):
@@ -15,8 +15,8 @@ def test_an_english_page_selected_alone_runs_itself(project):
 
 
 def test_a_deselected_korean_block_leaves_its_page_to_the_english_one(project):
-    page = "docs/ko/index.md"
-    result, _ = run_suite(project, "docs/ko/index.md", "docs/en/index.md", "--deselect", f"{page}::line 33")
+    line = line_of(project / "docs/ko/index.md", "$ python check_stack.py")
+    result, _ = run_suite(project, "docs/ko/index.md", "docs/en/index.md", "--deselect", f"docs/ko/index.md::line {line}")
     assert result.returncode == 0, result.stdout
     assert "docs/en/index.md: 4 run" in result.stdout and "docs/ko/index.md: 3 run" in result.stdout
 
@@ -79,6 +79,7 @@ def test_slow_independent_tests_are_units_of_their_own():
 
 def test_a_deselected_english_block_shifts_no_other(project):
     """Blocks pair by their place on the page: the English blocks after a deselected one keep their twins."""
-    result, _ = run_suite(project, "docs/ko/index.md", "docs/en/index.md", "--deselect", "docs/en/index.md::line 22")
+    line = line_of(project / "docs/en/index.md", "$ docker compose up -d --wait")
+    result, _ = run_suite(project, "docs/ko/index.md", "docs/en/index.md", "--deselect", f"docs/en/index.md::line {line}")
     assert result.returncode == 0, result.stdout
     assert "docs/en/index.md: 3 compared" in result.stdout and "docs/ko/index.md: 4 run" in result.stdout
