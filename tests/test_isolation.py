@@ -111,10 +111,10 @@ def test_a_redis_url_the_suite_cannot_place_is_refused(tmp_path):
     """A constant passed on would send the step to a reader's database 0; the block fails instead."""
     import pytest
 
-    from coursetest.stack import StackUnavailable, code_urls
+    from coursetest.stack import StepCodeError, code_urls
 
     (tmp_path / "run.py").write_text('REDIS = "redis://localhost:6379/0"\napp = Celery("x", backend=REDIS)\n')
-    with pytest.raises(StackUnavailable, match=r"run.py names 'redis://localhost:6379/0' \(line 1\)"):
+    with pytest.raises(StepCodeError, match=r"run.py names 'redis://localhost:6379/0' \(line 1\)"):
         code_urls(tmp_path)
     (tmp_path / "run.py").write_text('app = Celery("x", broker="redis://localhost:6379/2", backend="redis://localhost:6379/3")\n')
     code_urls.cache_clear()

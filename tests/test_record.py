@@ -17,7 +17,7 @@ def test_a_broken_console_output_is_restored_and_the_page_passes(project):
 
 
 def test_a_worker_log_and_a_transcript_are_restored(project):
-    """A background block, a log block and a pycon transcript: what the run printed, with its own ids and times."""
+    """A background block and a log block: what the run printed, with its own ids and times."""
     files = {
         "02-app-tasks/output/step-3-worker.txt": (" . tasks.math.add", " . tasks.math.sub"),
         "02-app-tasks/output/step-3-call-log.txt": ("s: 5", "s: 6"),

@@ -236,6 +236,7 @@ def _lines_by_page(ids: list[str]) -> dict[str, set[int]]:
     for nodeid in ids:
         path, _, name = nodeid.partition("::")
         if path.endswith(".md") and name.startswith("line ") and in_docs(ROOT / path):
+            # "@group" is what xdist appends to a node id under --dist loadgroup
             pages.setdefault(path, set()).add(int(name.removeprefix("line ").split("@")[0]))
     return pages
 
@@ -329,11 +330,12 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
             per_language[(lang, mode)] = per_language.get((lang, mode), 0) + n
         wall = info.get("wall", 0.0)
         waits = info.get("waits", [])
+        waited = sum(s for _, s in waits)
         wall_total += wall
-        waits_total += sum(s for _, s in waits)
+        waits_total += waited
         shown = ", ".join(f"{what} {s:g} s" for what, s in waits)
         blocks = ", ".join(f"{n} {mode}" for mode, n in sorted(counts.items())) or "0 passed"
-        write(f"{page}: {blocks}; {wall:.1f} s" + (f"; waits shown {sum(s for _, s in waits):g} s ({shown})" if waits else ""))
+        write(f"{page}: {blocks}; {wall:.1f} s" + (f"; waits shown {waited:g} s ({shown})" if waits else ""))
     parts = [f"{lang}: {n} {mode}" for (lang, mode), n in sorted(per_language.items())]
     write("blocks passed per language: " + ", ".join(parts))
     elapsed = time.monotonic() - state["started"]

@@ -27,7 +27,7 @@ else:  # pragma: no cover - Python 3.10
 from . import compare, processes
 from .kinds import PYTHON
 from .pages import ROOT, Block, included_paths, relpath, resolve_include, snippet_root
-from .stack import CodeURLs, Endpoints, Session, code_urls, compose_problems
+from .stack import CodeURLs, Endpoints, Session, StepCodeError, code_urls, compose_problems
 
 DEFAULT_TIMEOUT = 60.0
 
@@ -163,7 +163,10 @@ class PageRun:
         if self.session is None:
             return None
         if block.cwd not in self._endpoints:
-            code = code_urls(self.workdir(block)) if block.cwd else CodeURLs()
+            try:
+                code = code_urls(self.workdir(block)) if block.cwd else CodeURLs()
+            except StepCodeError as exc:
+                raise BlockFailure(str(exc)) from exc
             self._endpoints[block.cwd] = self.session.endpoints(code)
         return self._endpoints[block.cwd]
 

@@ -52,6 +52,10 @@ class StackUnavailable(Exception):
     pass
 
 
+class StepCodeError(ValueError):
+    """A step folder's code names its broker or backend in a way the suite cannot place."""
+
+
 def reachable(host: str, port: int, timeout: float = 2.0) -> str | None:
     try:
         with socket.create_connection((host, port), timeout=timeout):
@@ -357,14 +361,14 @@ def code_urls(folder: Path) -> CodeURLs:
                 if CANONICAL_REDIS.fullmatch(node.value):
                     # e.g. REDIS_URL = "redis://..."; Celery(backend=REDIS_URL): the suite could not
                     # tell where it goes, and the step would use a reader's own database
-                    raise StackUnavailable(
+                    raise StepCodeError(
                         f"{path.name} names {node.value!r} (line {node.lineno}) other than as a broker or backend "
                         "setting; write it where it is used (Celery(broker=...) / backend=..., broker_url = ..., "
                         "result_backend = ...) so the suite can give the step a database of its own"
                     )
     for purpose, numbers in found.items():
         if len(numbers) > 1:
-            raise StackUnavailable(
+            raise StepCodeError(
                 f"the code in {folder} names several Redis {purpose} databases ({sorted(numbers)}); "
                 "give each its own step folder"
             )
