@@ -60,3 +60,31 @@ def test_a_missing_snippet_names_page_line_and_path(tmp_path):
     message = str(failure.value)
     assert "page.md::line 3" in message and "02-app-tasks/step-9/src/nope.py" in message
     assert "snippets/" in message
+
+
+def test_waits_count_what_the_page_waits_for_once(tmp_path):
+    page = write_page(
+        tmp_path,
+        """
+        ```pycon
+        >>> add.apply_async((1, 2), countdown=3).get(timeout=10)
+        3
+        >>> slow.delay().get(timeout=1)
+        Traceback (most recent call last):
+        celery.exceptions.TimeoutError: The operation timed out.
+        >>> time.sleep(0.5)
+        ```
+
+        ```pycon
+        >>> add.apply_async((1, 2), countdown=3).get(timeout=10)
+        3
+        >>> slow.delay().get(timeout=1)
+        Traceback (most recent call last):
+        celery.exceptions.TimeoutError: The operation timed out.
+        >>> time.sleep(0.5)
+        ```
+        """,
+    )
+    blocks = read_page(page)
+    # the timeout that expires counts, the one the result beats does not; the repeated block adds nothing
+    assert pages.page_waits(blocks) == [("countdown", 3.0), ("sleep", 0.5), ("timeout", 1.0)]

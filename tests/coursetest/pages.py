@@ -338,12 +338,34 @@ EXPIRED_TIMEOUT = re.compile(r"\btimeout=(\d+(?:\.\d+)?)")
 def shown_waits(block: Block) -> list[tuple[str, float]]:
     """(what, seconds) for each wait written in a block the page runs or shows as code.
 
-    A ``timeout=N`` counts only in a block that shows it expiring
-    (``TimeoutError``): a result that arrives in time does not wait for it.
+    A ``timeout=N`` counts only where the page shows it expiring: in the output of the
+    statement that names it (a ``TimeoutError`` before the next prompt). A result that
+    arrives in time does not wait for it.
     """
-    patterns = WAITS + ([("timeout", EXPIRED_TIMEOUT)] if "TimeoutError" in block.text else [])
     found = []
-    for what, pattern in patterns:
+    for what, pattern in WAITS:
         for m in pattern.finditer(block.text):
             found.append((what, float(next(g for g in m.groups() if g))))
+    lines = block.text.splitlines()
+    for i, line in enumerate(lines):
+        if not line.startswith((">>> ", "$ ")):
+            continue
+        output = []
+        for after in lines[i + 1 :]:
+            if after.startswith((">>> ", "$ ")):
+                break
+            output.append(after)
+        if any("TimeoutError" in out for out in output):
+            found.extend(("timeout", float(s)) for s in EXPIRED_TIMEOUT.findall(line))
     return found
+
+
+def page_waits(blocks: list[Block]) -> list[tuple[str, float]]:
+    """The waits a page shows, each block counted once (a file shown again, folded, adds nothing)."""
+    seen, waits = set(), []
+    for block in blocks:
+        if block.raw in seen:
+            continue
+        seen.add(block.raw)
+        waits.extend(shown_waits(block))
+    return waits

@@ -26,7 +26,7 @@ from pytest_codeblocks.plugin import MarkdownFile as CodeblocksFile
 
 from . import processes
 from .directives import SPECS
-from .pages import ROOT, Block, PageError, page_language, read_page, relpath, shown_waits, twin_page
+from .pages import ROOT, Block, PageError, page_language, page_waits, read_page, relpath, twin_page
 from .runner import BlockFailure, PageRun
 from .stack import Session, Stack, StackUnavailable
 
@@ -266,7 +266,7 @@ def pytest_runtest_makereport(item: pytest.Item, call):
         if report.when == "teardown" and getattr(page, "wall", None) is not None and not getattr(page, "reported", False):
             page.reported = True
             recorded = page.page_run.recorded if page.page_run else []
-            waits = [w for block in page.blocks for w in shown_waits(block)] if page.page_run else []
+            waits = page_waits(page.blocks) if page.page_run else []
             report.user_properties.append(
                 ("course-page", {"page": relpath(page.path), "wall": page.wall, "waits": waits, "recorded": recorded})
             )
@@ -314,6 +314,10 @@ def pytest_testnodedown(node, error) -> None:
     node.config.stash[STATE_KEY]["notes"] += [f"[{node.gateway.id}] {note}" for note in notes]
 
 
+def _list_waits(waits: list) -> str:
+    return ", ".join(f"{what} {s:g} s" for what, s in waits)
+
+
 def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config) -> None:
     state = config.stash.get(STATE_KEY, None)
     if not state or not (state["blocks"] or state["pages"]):
@@ -329,13 +333,20 @@ def pytest_terminal_summary(terminalreporter, exitstatus, config: pytest.Config)
         for mode, n in counts.items():
             per_language[(lang, mode)] = per_language.get((lang, mode), 0) + n
         wall = info.get("wall", 0.0)
-        waits = info.get("waits", [])
+        # A wait longer than the whole page (an ETA in 2030, `--countdown 3600` shown only to read
+        # the message it makes) cannot have been waited for: listed apart, not summed.
+        waits = [(what, s) for what, s in info.get("waits", []) if s <= wall]
+        never = [(what, s) for what, s in info.get("waits", []) if s > wall]
         waited = sum(s for _, s in waits)
         wall_total += wall
         waits_total += waited
-        shown = ", ".join(f"{what} {s:g} s" for what, s in waits)
         blocks = ", ".join(f"{n} {mode}" for mode, n in sorted(counts.items())) or "0 passed"
-        write(f"{page}: {blocks}; {wall:.1f} s" + (f"; waits shown {waited:g} s ({shown})" if waits else ""))
+        line = f"{page}: {blocks}; {wall:.1f} s"
+        if waits:
+            line += f"; waits shown {waited:g} s ({_list_waits(waits)})"
+        if never:
+            line += f"; longer than the page, so not waited for: {_list_waits(never)}"
+        write(line)
     parts = [f"{lang}: {n} {mode}" for (lang, mode), n in sorted(per_language.items())]
     write("blocks passed per language: " + ", ".join(parts))
     elapsed = time.monotonic() - state["started"]

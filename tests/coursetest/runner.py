@@ -54,7 +54,7 @@ PYCON_RUNNER = textwrap.dedent(
     '''
     import code, os, sys
     sys.stderr = sys.stdout
-    console = code.InteractiveConsole({"__name__": "__console__", "__doc__": None})
+    console = code.InteractiveConsole({"__name__": "__main__", "__doc__": None})  # as in `python`
     for line in sys.stdin.read().splitlines():
         if line.startswith(">>> ") or line == ">>>":
             prompt, typed = ">>> ", line[4:]
