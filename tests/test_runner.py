@@ -99,7 +99,7 @@ def test_toml_file_blocks_are_parsed(tmp_path):
 
 
 def test_tree_blocks_are_compared_with_the_folder(tmp_path):
-    run_page(tmp_path, '<!--pytest.mark.tree("02-app-tasks/step-1/src")-->\n```text\nsrc/\n└── run.py\n```\n')
+    run_page(tmp_path, '<!--pytest.mark.tree("02-app-tasks/step-1/src")-->\n```text\nsrc/\n├── hello.py\n└── run.py\n```\n')
     with pytest.raises(BlockFailure, match="the tree differs"):
         run_page(tmp_path, '<!--pytest.mark.tree("02-app-tasks/step-2/src")-->\n```text\nsrc/\n└── run.py\n```\n')
 

@@ -46,7 +46,7 @@ KOREAN = [
     ("익스체인지", "02-app-tasks/"),
     ("한국 시각", "02-app-tasks/"),
     ("원문", "02-app-tasks/"),
-    ("연재", "02-app-tasks/"),
+    ("tiaz0128", "02-app-tasks/"),
     ("우연히", "02-app-tasks/"),
     ("달라진", "02-app-tasks/"),
 ]
