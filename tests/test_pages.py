@@ -87,4 +87,38 @@ def test_waits_count_what_the_page_waits_for_once(tmp_path):
     )
     blocks = read_page(page)
     # the timeout that expires counts, the one the result beats does not; the repeated block adds nothing
-    assert pages.page_waits(blocks) == [("countdown", 3.0), ("sleep", 0.5), ("timeout", 1.0)]
+    assert pages.page_waits(blocks) == [("countdown", 3.0), ("timeout", 1.0), ("sleep", 0.5)]
+
+
+def test_a_statement_that_failed_waited_for_nothing(tmp_path):
+    page = write_page(
+        tmp_path,
+        """
+        ```pycon
+        >>> add.delay(2, 3, countdown=5)
+        Traceback (most recent call last):
+        TypeError: add() got an unexpected keyword argument 'countdown'
+        >>> add.apply_async((2, 3),
+        ...                 countdown=2).get(timeout=10)
+        5
+        ```
+        """,
+    )
+    assert pages.page_waits(read_page(page)) == [("countdown", 2.0)]
+
+
+def test_an_exception_caught_and_printed_is_a_failure_too(tmp_path):
+    page = write_page(
+        tmp_path,
+        """
+        ```pycon
+        >>> try:
+        ...     add.delay(2, 3, countdown=5)
+        ... except TypeError as exc:
+        ...     print(repr(exc))
+        ...
+        TypeError("add() got an unexpected keyword argument 'countdown'")
+        ```
+        """,
+    )
+    assert pages.page_waits(read_page(page)) == []

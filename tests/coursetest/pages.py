@@ -333,30 +333,38 @@ WAITS = [
     ("sleep", re.compile(r"\bsleep\(?\s*(\d+(?:\.\d+)?)")),
 ]
 EXPIRED_TIMEOUT = re.compile(r"\btimeout=(\d+(?:\.\d+)?)")
+# What a statement that failed prints: a traceback, or an exception caught and shown.
+FAILED = re.compile(r"Traceback \(|[\w.]*(Error|Exception)[(:]")
 
 
 def shown_waits(block: Block) -> list[tuple[str, float]]:
     """(what, seconds) for each wait written in a block the page runs or shows as code.
 
-    A ``timeout=N`` counts only where the page shows it expiring: in the output of the
-    statement that names it (a ``TimeoutError`` before the next prompt). A result that
-    arrives in time does not wait for it.
+    In a transcript, a statement counts by what it printed before the next prompt: one
+    that failed (a traceback, or an exception it caught and printed) waited for nothing, except that a ``timeout=N`` counts
+    exactly when the page shows it expiring (``TimeoutError``); a result that arrives
+    in time does not wait for it.
     """
     found = []
-    for what, pattern in WAITS:
-        for m in pattern.finditer(block.text):
-            found.append((what, float(next(g for g in m.groups() if g))))
     lines = block.text.splitlines()
     for i, line in enumerate(lines):
-        if not line.startswith((">>> ", "$ ")):
+        if line.startswith("... "):
+            continue  # counted with its statement
+        statement, output = [line], []
+        if line.startswith((">>> ", "$ ")):
+            for after in lines[i + 1 :]:
+                if after.startswith((">>> ", "$ ")):
+                    break
+                (statement if after.startswith("... ") else output).append(after)
+        text = "\n".join(statement)
+        expired = any("TimeoutError" in out for out in output)
+        if expired:
+            found.extend(("timeout", float(s)) for s in EXPIRED_TIMEOUT.findall(text))
+        elif any(FAILED.match(out) for out in output):
             continue
-        output = []
-        for after in lines[i + 1 :]:
-            if after.startswith((">>> ", "$ ")):
-                break
-            output.append(after)
-        if any("TimeoutError" in out for out in output):
-            found.extend(("timeout", float(s)) for s in EXPIRED_TIMEOUT.findall(line))
+        for what, pattern in WAITS:
+            for m in pattern.finditer(text):
+                found.append((what, float(next(g for g in m.groups() if g))))
     return found
 
 
