@@ -1,3 +1,5 @@
+import time
+
 from celery import Celery
 
 app = Celery("tasks")
@@ -7,3 +9,8 @@ app.config_from_object("celeryconfig")
 @app.task
 def add(x, y):
     return x + y
+
+
+@app.task
+def busy(seconds):
+    time.sleep(seconds)
