@@ -49,6 +49,18 @@ KOREAN = [
     ("tiaz0128", "02-app-tasks/"),
     ("우연히", "02-app-tasks/"),
     ("달라진", "02-app-tasks/"),
+    ("mingle", "02-app-tasks/"),
+    ("네임스페이스", "02-app-tasks/"),
+    ("autodiscover_tasks", "02-app-tasks/"),
+    ("가장 이른", "03-calling/"),
+    ("EncodeError", "03-calling/"),
+    ("NotRegistered", "03-calling/"),
+    ("send_task", "03-calling/"),
+    ("PaymentDeclined", "04-results/"),
+    ("forget", "04-results/"),
+    ("로거", "04-results/"),
+    ("result_extended", "04-results/"),
+    ("WSL", ""),
 ]
 
 ENGLISH = [
@@ -76,6 +88,16 @@ ENGLISH = [
     ("shared_task", "en/02-app-tasks/"),
     ("ImportError", "en/02-app-tasks/"),
     ("redelivered", "en/02-app-tasks/"),
+    ("mingle", "en/02-app-tasks/"),
+    ("namespace package", "en/02-app-tasks/"),
+    ("autodiscover_tasks", "en/02-app-tasks/"),
+    ("earliest", "en/03-calling/"),
+    ("EncodeError", "en/03-calling/"),
+    ("NotRegistered", "en/03-calling/"),
+    ("PaymentDeclined", "en/04-results/"),
+    ("result_extended", "en/04-results/"),
+    ("task logger", "en/04-results/"),
+    ("WSL", "en/"),
 ]
 
 
