@@ -61,6 +61,14 @@ KOREAN = [
     ("로거", "04-results/"),
     ("result_extended", "04-results/"),
     ("WSL", ""),
+    ("멱등", "05-reliability/"),
+    ("지터", "05-reliability/"),
+    ("백오프", "05-reliability/"),
+    ("WorkerLostError", "05-reliability/"),
+    ("헤더", "06-canvas/"),
+    ("오류 콜백", "06-canvas/"),
+    ("starmap", "06-canvas/"),
+    ("ChordError", "06-canvas/"),
 ]
 
 ENGLISH = [
@@ -98,6 +106,14 @@ ENGLISH = [
     ("result_extended", "en/04-results/"),
     ("task logger", "en/04-results/"),
     ("WSL", "en/"),
+    ("idempotent", "en/05-reliability/"),
+    ("jitter", "en/05-reliability/"),
+    ("backoff", "en/05-reliability/"),
+    ("WorkerLostError", "en/05-reliability/"),
+    ("chunks", "en/06-canvas/"),
+    ("error callback", "en/06-canvas/"),
+    ("deadlock", "en/06-canvas/"),
+    ("ChordError", "en/06-canvas/"),
 ]
 
 
