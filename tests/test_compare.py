@@ -35,6 +35,7 @@ def test_a_different_result_is_not_masked():
         ("[... INFO/MainProcess] w1@vm ready.", "[... INFO/MainProcess] w1@ci-runner-7 ready."),
         ("- *** --- * --- .> concurrency: 2 (prefork)", "- *** --- * --- .> concurrency: 12 (prefork)"),
         ("eta=2026-11-24T00:58:39.582635+00:00", "eta=2031-02-03T04:05:06.7+00:00"),
+        ("signal 9 (SIGKILL) Job: 2.", "signal 9 (SIGKILL) Job: 0."),
     ],
 )
 def test_machine_specific_values_match(shown, real):
@@ -53,6 +54,7 @@ def test_machine_specific_values_match(shown, real):
         ("amqp://guest:guest@localhost:5672//", "amqp://guest:guest@rabbit:5672//"),  # a URL's user is no node
         ("results:     disabled://", "results:     redis://localhost:6379/0"),
         ("concurrency: 2 (prefork)", "concurrency: 2 (threads)"),
+        ("signal 9 (SIGKILL) Job: 2.", "signal 15 (SIGTERM) Job: 2."),
     ],
 )
 def test_meaningful_differences_fail(shown, real):

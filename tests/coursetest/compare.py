@@ -36,6 +36,9 @@ MASKS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"(concurrency: )\d+"), r"\1<n>"),
     # process ids
     (re.compile(r"\b(pid[=: ]+)\d+", re.IGNORECASE), r"\1<pid>"),
+    # billiard's job counter in WorkerLostError ("... (SIGKILL) Job: 2."): how many tasks the
+    # worker's pool took before, which depends on what the reader sent since starting it
+    (re.compile(r"\b(Job: )\d+"), r"\1<n>"),
 ]
 
 
