@@ -122,3 +122,17 @@ def test_an_exception_caught_and_printed_is_a_failure_too(tmp_path):
         """,
     )
     assert pages.page_waits(read_page(page)) == []
+
+
+def test_retries_a_worker_logs_are_waits(tmp_path):
+    page = write_page(
+        tmp_path,
+        """
+        <!--pytest.mark.log("worker")-->
+        ```text
+        [2026-11-24 09:00:00,000: INFO/MainProcess] Task tasks.sync[x] retry: Retry in 1s: OSError()
+        [2026-11-24 09:00:01,000: INFO/MainProcess] Task tasks.sync[x] retry: Retry in 2s: OSError()
+        ```
+        """,
+    )
+    assert pages.page_waits(read_page(page)) == [("retry", 1.0), ("retry", 2.0)]

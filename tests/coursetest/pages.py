@@ -331,6 +331,8 @@ WAITS = [
     ("countdown", re.compile(r"--countdown[ =](\d+(?:\.\d+)?)|\bcountdown=(\d+(?:\.\d+)?)")),
     ("eta", re.compile(r"\btimedelta\(seconds=(\d+(?:\.\d+)?)\)")),
     ("sleep", re.compile(r"\bsleep\(?\s*(\d+(?:\.\d+)?)")),
+    # a worker's log line for a retry it scheduled: "retry: Retry in 2s"
+    ("retry", re.compile(r"\bRetry in (\d+(?:\.\d+)?)s\b")),
 ]
 EXPIRED_TIMEOUT = re.compile(r"\btimeout=(\d+(?:\.\d+)?)")
 # What a statement that failed prints: a traceback, or an exception caught and shown.
