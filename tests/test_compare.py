@@ -120,3 +120,28 @@ def test_recording_keeps_the_shown_lines_that_still_match():
     shown = "[2026-11-24 01:00:00,000: INFO/MainProcess] Task a[11111111-1111-1111-1111-111111111111] received\nsum: 6\n"
     real = "[2027-01-01 09:00:00,123: INFO/MainProcess] Task a[22222222-2222-2222-2222-222222222222] received\nsum: 5\n"
     assert compare.merge_recorded(shown, real) == shown.replace("sum: 6", "sum: 5")
+
+
+def test_in_lines_mode_a_line_cut_short_matches_by_its_beginning():
+    real = "a\nRESOURCE_LOCKED - cannot obtain exclusive access in vhost '/'. It could be orig\nb\n"
+    compare.compare_lines("RESOURCE_LOCKED - cannot obtain exclusive access in vhost '/'. ...\n", real)
+    with pytest.raises(compare.Mismatch):
+        compare.compare_lines("RESOURCE_LOCKED - other text ...\n", real)
+    with pytest.raises(compare.Mismatch):  # without the marker a line must be whole
+        compare.compare_lines("RESOURCE_LOCKED - cannot obtain exclusive access\n", real)
+
+
+def test_the_session_vhost_is_written_back_as_the_readers():
+    from coursetest.stack import Endpoints
+
+    endpoints = Endpoints(env={}, vhost="course-test-1a2b", redis_dbs={})
+    real = (
+        "Connected to amqp://guest:**@127.0.0.1:5672/course-test-1a2b\n"
+        "PRECONDITION_FAILED - inequivalent arg 'x-max-priority' for queue 'celery' in vhost 'course-test-1a2b'\n"
+        "GET /api/queues/course-test-1a2b/celery\n"
+    )
+    assert endpoints.canonical(real) == (
+        "Connected to amqp://guest:**@127.0.0.1:5672//\n"
+        "PRECONDITION_FAILED - inequivalent arg 'x-max-priority' for queue 'celery' in vhost '/'\n"
+        "GET /api/queues/%2F/celery\n"
+    )

@@ -309,6 +309,7 @@ class Endpoints:
     def canonical(self, output: str) -> str:
         """Write the session's vhost and databases back as the URLs the page's code names."""
         output = re.sub(rf"(:\d+)/{re.escape(self.vhost)}\b", r"\1//", output)
+        output = output.replace(f"vhost '{self.vhost}'", "vhost '/'")  # RabbitMQ's error texts name the vhost
         output = output.replace(quote(self.vhost, safe=""), "%2F")
         if self.redis_dbs:
             numbers = "|".join(str(n) for n in self.redis_dbs)
