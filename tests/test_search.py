@@ -69,6 +69,10 @@ KOREAN = [
     ("오류 콜백", "06-canvas/"),
     ("starmap", "06-canvas/"),
     ("ChordError", "06-canvas/"),
+    ("라우팅", "07-routing/"),
+    ("쿼럼", "07-routing/"),
+    ("토픽", "07-routing/"),
+    ("Broadcast", "07-routing/"),
 ]
 
 ENGLISH = [
@@ -116,6 +120,10 @@ ENGLISH = [
     ("error callback", "en/06-canvas/"),
     ("deadlock", "en/06-canvas/"),
     ("ChordError", "en/06-canvas/"),
+    ("topic exchange", "en/07-routing/"),
+    ("Broadcast", "en/07-routing/"),
+    ("quorum", "en/07-routing/"),
+    ("x-max-priority", "en/07-routing/"),
 ]
 
 
