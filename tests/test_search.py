@@ -73,6 +73,10 @@ KOREAN = [
     ("쿼럼", "07-routing/"),
     ("토픽", "07-routing/"),
     ("Broadcast", "07-routing/"),
+    ("프리페치", "08-workers/"),
+    ("콜드", "08-workers/"),
+    ("SoftTimeLimitExceeded", "08-workers/"),
+    ("REMAP", "08-workers/"),
 ]
 
 ENGLISH = [
@@ -124,6 +128,10 @@ ENGLISH = [
     ("Broadcast", "en/07-routing/"),
     ("quorum", "en/07-routing/"),
     ("x-max-priority", "en/07-routing/"),
+    ("cold shutdown", "en/08-workers/"),
+    ("hoarding", "en/08-workers/"),
+    ("SoftTimeLimitExceeded", "en/08-workers/"),
+    ("REMAP", "en/08-workers/"),
 ]
 
 

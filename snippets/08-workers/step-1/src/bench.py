@@ -1,0 +1,51 @@
+"""Send the same ten io(0.5) tasks to a worker of each pool and compare the times.
+
+Each worker is started here with `-c 10`, pinged until it answers, and shut down
+by remote control afterwards. One block of the chart stands for 2.5 seconds.
+"""
+
+import math
+import socket
+import subprocess
+import time
+
+from tasks import app, io, spin
+
+TASKS, SECONDS, BLOCK = 10, 0.5, 2.5
+
+
+def worker(pool):
+    node = f"{pool}@{socket.gethostname()}"
+    process = subprocess.Popen(
+        ["celery", "-A", "tasks", "worker", "-P", pool, "-c", "10", "-n", node, "--without-mingle", "--without-gossip"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )
+    while not app.control.ping(destination=[node], timeout=0.5):
+        if process.poll() is not None:
+            raise RuntimeError(f"{node} exited")
+    return process, node
+
+
+def run(pool, task, args, count):
+    process, node = worker(pool)
+    try:
+        started = time.monotonic()
+        results = [task.delay(*args) for _ in range(count)]
+        values = [result.get(timeout=60) for result in results]
+        return time.monotonic() - started, values
+    finally:
+        app.control.shutdown(destination=[node])
+        process.wait(timeout=60)
+
+
+print(f"{TASKS} x io({SECONDS}), -c 10")
+print("pool     processes  time        chart (one block = 2.5 s)")
+for pool in ["prefork", "threads", "gevent", "solo"]:
+    elapsed, pids = run(pool, io, [SECONDS], TASKS)
+    processes = "several" if len(set(pids)) > 1 else "one"
+    bound = "under 2.5 s" if elapsed < BLOCK else "5 s or more" if elapsed >= TASKS * SECONDS else "?"
+    print(f"{pool:8} {processes:10} {bound:11} {'█' * math.ceil(elapsed / BLOCK)}")
+
+elapsed, shares = run("threads", spin, [1.0], 2)
+print()
+print("2 x spin(1.0) on threads: each got under 3/4 of a CPU:", all(s < 0.75 for s in shares))
