@@ -55,7 +55,6 @@ KOREAN = [
     ("가장 이른", "03-calling/"),
     ("EncodeError", "03-calling/"),
     ("NotRegistered", "03-calling/"),
-    ("send_task", "03-calling/"),
     ("PaymentDeclined", "04-results/"),
     ("forget", "04-results/"),
     ("로거", "04-results/"),
@@ -129,7 +128,7 @@ ENGLISH = [
     ("quorum", "en/07-routing/"),
     ("x-max-priority", "en/07-routing/"),
     ("cold shutdown", "en/08-workers/"),
-    ("hoarding", "en/08-workers/"),
+    ("gevent", "en/08-workers/"),
     ("SoftTimeLimitExceeded", "en/08-workers/"),
     ("REMAP", "en/08-workers/"),
 ]

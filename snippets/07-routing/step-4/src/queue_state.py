@@ -26,6 +26,9 @@ for queue in sorted(queues, key=lambda q: q["name"]):
         continue
     if queue["name"].endswith(".pidbox") or queue["name"].startswith("celeryev."):
         continue  # the queues every worker makes for itself (remote control, events)
+    if "messages_ready" not in queue:  # a new queue reports its counts a few seconds later
+        print(f"{queue['name']}: {queue['type']} (no counts yet, run again)")
+        continue
     print(
         f"{queue['name']}: {queue['type']} ready={queue['messages_ready']} "
         f"unacked={queue['messages_unacknowledged']} consumers={queue['consumers']}"

@@ -27,10 +27,17 @@ for queue in sorted(queues, key=lambda q: q["name"]):
         continue
     if queue["name"].endswith(".pidbox") or queue["name"].startswith("celeryev.") or queue in delayed:
         continue  # the queues every worker makes for itself; the delayed ones come below
+    if "messages_ready" not in queue:  # a new queue reports its counts a few seconds later
+        print(f"{queue['name']}: {queue['type']} (no counts yet, run again)")
+        continue
     print(
         f"{queue['name']}: {queue['type']} ready={queue['messages_ready']} "
         f"unacked={queue['messages_unacknowledged']} consumers={queue['consumers']}"
     )
 if delayed:
     types = ", ".join(sorted({q["type"] for q in delayed}))
-    print(f"celery_delayed_* ({len(delayed)} queues): {types} ready={sum(q['messages_ready'] for q in delayed)}")
+    if all("messages_ready" in q for q in delayed):
+        ready = f"ready={sum(q['messages_ready'] for q in delayed)}"
+    else:
+        ready = "(no counts yet, run again)"
+    print(f"celery_delayed_* ({len(delayed)} queues): {types} {ready}")
