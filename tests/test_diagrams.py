@@ -7,16 +7,13 @@ languages show the same diagrams in the same order; every SVG file is shown; eac
 one parses, has a <title> (its accessible name when opened on its own) and stays small.
 """
 
-import re
 import xml.etree.ElementTree as ET
 
 import pytest
 
-from coursetest.pages import ROOT
+from coursetest.pages import HANGUL, ROOT, images_on
 
 ASSETS = ROOT / "docs" / "assets"
-IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+\.svg)\)")
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 SVG = "{http://www.w3.org/2000/svg}"
 MAX_BYTES = 12 * 1024
 PAGES = sorted((ROOT / "docs").glob("*/*.md"))
@@ -24,7 +21,7 @@ PAGES = sorted((ROOT / "docs").glob("*/*.md"))
 
 def diagrams_on(page):
     """(alt text, file) of each SVG image the page shows, in order."""
-    return [(alt, (page.parent / src).resolve()) for alt, src in IMAGE.findall(page.read_text(encoding="utf-8"))]
+    return [(alt, target) for alt, src, target in images_on(page) if src.endswith(".svg")]
 
 
 def svg_text(path):

@@ -5,28 +5,20 @@ languages show the same ones with alt text in their own language, and each
 file stays small.
 """
 
-import re
 import struct
 
 import pytest
 
-from coursetest.pages import ROOT
+from coursetest.pages import HANGUL, ROOT, images_on
 
 SHOTS = ROOT / "docs" / "assets" / "screenshots"
-IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")
-HANGUL = re.compile(r"[\uac00-\ud7a3]")
 MAX_BYTES = 60 * 1024
 MAX_WIDTH = 1000
 
 
 def screenshots_on(page):
     """(alt text, file) of each screenshot the page shows, in order."""
-    found = []
-    for alt, src in IMAGE.findall(page.read_text(encoding="utf-8")):
-        target = (page.parent / src).resolve()
-        if target.parent == SHOTS or "screenshots/" in src:
-            found.append((alt, target))
-    return found
+    return [(alt, target) for alt, src, target in images_on(page) if target.parent == SHOTS or "screenshots/" in src]
 
 
 PAGES = sorted((ROOT / "docs").glob("*/*.md"))

@@ -343,9 +343,9 @@ def shown_waits(block: Block) -> list[tuple[str, float]]:
     """(what, seconds) for each wait written in a block the page runs or shows as code.
 
     In a transcript, a statement counts by what it printed before the next prompt: one
-    that failed (a traceback, or an exception it caught and printed) waited for nothing, except that a ``timeout=N`` counts
-    exactly when the page shows it expiring (``TimeoutError``); a result that arrives
-    in time does not wait for it.
+    that failed (a traceback, or an exception it caught and printed) waited for nothing,
+    except that a ``timeout=N`` counts exactly when the page shows it expiring
+    (``TimeoutError``); a result that arrives in time does not wait for it.
     """
     found = []
     lines = block.text.splitlines()
@@ -368,6 +368,16 @@ def shown_waits(block: Block) -> list[tuple[str, float]]:
             for m in pattern.finditer(text):
                 found.append((what, float(next(g for g in m.groups() if g))))
     return found
+
+
+# A Markdown image, ![alt](src): what test_screenshots.py and test_diagrams.py read off a page.
+IMAGE = re.compile(r"!\[([^\]]*)\]\(([^)\s]+)")
+HANGUL = re.compile(r"[\uac00-\ud7a3]")
+
+
+def images_on(page: Path) -> list[tuple[str, str, Path]]:
+    """(alt text, src as written, the file it resolves to) of each image a page shows, in order."""
+    return [(alt, src, (page.parent / src).resolve()) for alt, src in IMAGE.findall(page.read_text(encoding="utf-8"))]
 
 
 def page_waits(blocks: list[Block]) -> list[tuple[str, float]]:
