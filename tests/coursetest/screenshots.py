@@ -1,4 +1,4 @@
-"""Screenshots of RabbitMQ's management UI for chapter 2's "life of a message".
+"""Screenshots of RabbitMQ's management UI: chapter 2's "life of a message", chapter 7's misspelt queue.
 
 Run from the project folder, with the stack up:
 
@@ -15,6 +15,9 @@ folder (snippets/02-app-tasks/step-4/src), and photographs the management UI
    and the message is Unacked                        -> queue-unacked.png
 3. the eta comes, the worker acks and runs the task:
    the queue is empty; its chart shows the whole story -> queue-empty.png
+4. chapter 7's misspelt route, in snippets/07-routing/step-2/src
+   (``celery -A tasks call tasks.resize_image``, routed to ``image``, which
+   no worker reads): a new queue, Ready 1, Consumers 0 -> queue-misspelt.png
 
 Everything happens in a vhost of its own, ``course-screenshots`` (created
 through the management API and deleted at the end), so a worker on ``/``
@@ -39,6 +42,7 @@ from .stack import Stack, StackUnavailable
 
 OUT = ROOT / "docs" / "assets" / "screenshots"
 STEP = snippet_root() / "02-app-tasks" / "step-4" / "src"
+ROUTING = snippet_root() / "07-routing" / "step-2" / "src"  # resize_image routed to the misspelt queue `image`
 VHOST = "course-screenshots"  # a fixed name: it shows in the screenshots' "Virtual host" column
 VIEWPORT = {"width": 1000, "height": 800}
 WAIT = 30.0  # seconds for one state to show, in the API or in the page
@@ -53,6 +57,7 @@ QUEUES_TABLE = "#main table.list"  # Queues: one row per queue
 TOTAL_COLUMN = "xpath=//*[@id='main']//table[contains(@class, 'list')]//th[normalize-space()='Total']"  # the message rates beyond it are all 0
 CONSUMERS = "#main div:has(> h2:text-matches('^Consumers'))"  # a queue's Consumers section
 CHART = "#main .section:first-of-type .hider"  # a queue's "Queued messages" chart and its legend
+OVERVIEW = "#main .section:first-of-type"  # a queue's Overview: the charts, then Details (Consumers, Messages)
 
 
 # The `celery` row of the Queues table, as {column header: cell text}.
@@ -82,10 +87,10 @@ class Shooter:
         self.ui = stack.management
 
     # --- the broker ---------------------------------------------------------------
-    def queue(self) -> dict:
+    def queue(self, name: str = "celery") -> dict:
         """The queue as the management API shows it, with the newest point of each chart the UI draws."""
         try:
-            path = f"/api/queues/{quote(self.vhost, safe='')}/celery?lengths_age=60&lengths_incr=5"
+            path = f"/api/queues/{quote(self.vhost, safe='')}/{quote(name, safe='')}?lengths_age=60&lengths_incr=5"
             queue = self.stack.api("GET", path) or {}
         except StackUnavailable:
             return {}  # not declared yet
@@ -95,11 +100,11 @@ class Shooter:
             queue[f"{key}_charted"] = samples[1]["sample"] if len(samples) > 1 else None
         return queue
 
-    def wait_for_queue(self, what: str, **want: int) -> None:
-        """Poll the management API until the queue shows ``want`` (e.g. messages_ready=1)."""
+    def wait_for_queue(self, what: str, name: str = "celery", **want: int) -> None:
+        """Poll the management API until the queue ``name`` shows ``want`` (e.g. messages_ready=1)."""
         deadline = time.monotonic() + WAIT
         while True:
-            queue = self.queue()
+            queue = self.queue(name)
             if queue and all(queue.get(key) == value for key, value in want.items()):
                 return
             if time.monotonic() > deadline:
@@ -119,8 +124,7 @@ class Shooter:
     def choose_vhost(self) -> None:
         """Show only our vhost's queues (the UI remembers the choice)."""
         self.page.goto(self.ui + "/#/queues")
-        self.page.locator("#main h1", has_text="Queues").wait_for()
-        self.page.locator("#main table.list").first.wait_for()
+        self.page.locator("#main h1", has_text="Queues").wait_for()  # the list, or "... no queues ..." on an idle broker
         self.page.select_option("#show-vhost", self.vhost)
 
     def wait_in_page(self, what: str, script: str, want: dict) -> None:
@@ -145,8 +149,8 @@ class Shooter:
         self.page.goto(self.ui + "/#/queues")
         self.wait_in_page(what, QUEUE_ROW_JS, want)
 
-    def queue_view(self, what: str, **want: str) -> None:
-        self.page.goto(f"{self.ui}/#/queues/{quote(self.vhost, safe='')}/celery")
+    def queue_view(self, what: str, name: str = "celery", **want: str) -> None:
+        self.page.goto(f"{self.ui}/#/queues/{quote(self.vhost, safe='')}/{quote(name, safe='')}")
         self.wait_in_page(what, LEGEND_JS, want)
 
     def shoot(self, name: str, box: str, top: str | None = None, right: str | None = None) -> Path:
@@ -168,7 +172,11 @@ class Shooter:
         # cut right at the border of the `right` element, so no sliver of the next column shows
         clip.update(width=right_edge + (1 if right else margin) - clip["x"], height=bottom + margin - clip["y"])
         path = OUT / name
-        self.page.screenshot(path=str(path), clip=clip)
+        # bounding boxes are relative to the viewport (a click may have scrolled it); full_page takes the clip in
+        # page coordinates, so an area reaching below the viewport is photographed whole
+        scroll_x, scroll_y = self.page.evaluate("() => [window.scrollX, window.scrollY]")
+        clip.update(x=clip["x"] + scroll_x, y=clip["y"] + scroll_y)
+        self.page.screenshot(path=str(path), clip=clip, full_page=True)
         print(f"  {path.relative_to(ROOT)}  {clip['width']:.0f}x{clip['height']:.0f}  {path.stat().st_size // 1024} KiB")
         return path
 
@@ -235,10 +243,14 @@ def take_screenshots(stack: Stack) -> list[Path]:
             shots.append(shooter.shoot("queue-unacked.png", QUEUES_TABLE, right=TOTAL_COLUMN))
             shooter.queue_view("the consumer", Ready="0", Unacked="1")
             section = page.locator(CONSUMERS)
-            if "section-hidden" in (section.get_attribute("class") or ""):
-                section.locator("h2").click()  # the UI keeps this section folded until it is opened
-            section.locator("table.list tbody tr").first.wait_for()
-            page.wait_for_function("() => !jQuery('#main .hider:animated').length")  # it slides open
+            row = section.locator("table.list tbody tr").first
+            for _ in range(3):  # the UI folds this section until it is opened, and may redraw it folded
+                page.wait_for_function("() => !jQuery('#main .hider:animated').length")  # it slides
+                if row.is_visible():
+                    break
+                section.locator("h2").click()
+            else:
+                raise ShotFailed("the queue page's Consumers section stays folded")
             shots.append(shooter.shoot("queue-consumer.png", f"{CONSUMERS} table.list", top=f"{CONSUMERS} > h2"))
 
             print("3. the eta comes: ack, the task runs, the queue is empty")
@@ -250,6 +262,16 @@ def take_screenshots(stack: Stack) -> list[Path]:
             )
             shooter.queue_view("the empty queue", Ready="0", Unacked="0", Total="0")
             shots.append(shooter.shoot("queue-empty.png", f"{CHART} .box", top=f"{CHART} h3", right=f"{CHART} table.legend:has(tr)"))
+            worker.stop()
+            worker = None
+
+            print("4. chapter 7: a route to a misspelt queue `image`: Ready 1, no consumer")
+            call = processes.run("celery -A tasks call tasks.resize_image -a '[\"cat.jpg\"]'", ROUTING, env, timeout=60)
+            if call.returncode != 0:
+                raise ShotFailed(f"celery call failed:\n{call.output}")
+            shooter.wait_for_queue("the misrouted message", "image", messages_ready=1, consumers=0, messages_ready_charted=1)
+            shooter.queue_view("the misspelt queue", "image", Ready="1", Unacked="0")
+            shots.append(shooter.shoot("queue-misspelt.png", OVERVIEW, top="#main h1"))
             browser.close()
     finally:
         if worker is not None:
