@@ -145,3 +145,35 @@ def test_the_session_vhost_is_written_back_as_the_readers():
         "PRECONDITION_FAILED - inequivalent arg 'x-max-priority' for queue 'celery' in vhost '/'\n"
         "GET /api/queues/%2F/celery\n"
     )
+
+
+@pytest.mark.parametrize(
+    "shown, real",
+    [
+        # celery events --dump: the event's time, and a sender's anonymous node name (gen + its pid)
+        (
+            "gen25483@vm [2026-11-24 13:04:43.332200+00:00] task sent: tasks.add(cf20fda6-5e0e-4932-b009-02f5fd1eda85) args=(2, 3)",
+            "gen7@ci-runner-7 [2031-02-03 04:05:06.000001+00:00] task sent: tasks.add(11111111-2222-3333-4444-555555555555) args=(2, 3)",
+        ),
+        ("celery@vm [2026-11-24 13:04:40.811284+00:00] started: active=0", "celery@host [2027-01-01 00:00:00+00:00] started: active=0"),
+        # tornado's log prefix (Flower)
+        ("[I 261124 13:09:10 command:177] Visit me at http://127.0.0.1:5555", "[I 310203 04:05:06 command:177] Visit me at http://127.0.0.1:5555"),
+    ],
+)
+def test_monitoring_tools_volatile_values_are_masked(shown, real):
+    compare.compare_exact(shown, real)
+
+
+@pytest.mark.parametrize(
+    "shown, real",
+    [
+        # what the masks keep: the event type, the task's arguments, the log level and the module:line
+        ("celery@vm [2026-11-24 13:04:40.811284+00:00] task received: tasks.add(x) args=(2, 3)", "celery@vm [2026-11-24 13:04:40.811284+00:00] task started: tasks.add(x) args=(2, 3)"),
+        ("gen25483@vm [2026-11-24 13:04:43.332200+00:00] task sent: tasks.add(x) args=(2, 3)", "gen25483@vm [2026-11-24 13:04:43.332200+00:00] task sent: tasks.add(x) args=(2, 4)"),
+        ("[I 261124 13:09:10 command:177] Visit me at http://127.0.0.1:5555", "[W 261124 13:09:10 command:177] Visit me at http://127.0.0.1:5555"),
+        ("[I 261124 13:09:10 command:177] Visit me at http://127.0.0.1:5555", "[I 261124 13:09:10 command:186] Visit me at http://127.0.0.1:5555"),
+    ],
+)
+def test_monitoring_tools_masks_keep_what_matters(shown, real):
+    with pytest.raises(compare.Mismatch):
+        compare.compare_exact(shown, real)

@@ -28,6 +28,14 @@ MASKS: list[tuple[re.Pattern, str]] = [
     # node names: "celery@vm", "w1@my-laptop.local"; not the user in a URL ("guest:guest@localhost")
     # nor an e-mail address at a documentation domain ("minji@example.com", RFC 2606)
     (re.compile(r"(?<![\w.:/-])([\w-]+)@(?!example\.(?:com|org|net)\b)[\w.-]*[\w-]"), r"\1@<host>"),
+    # a client's anonymous node name, after the node mask (celery.utils.nodenames.anon_nodename):
+    # "gen25483@<host>", the pid of the process that sent the task
+    (re.compile(r"\bgen\d+@"), "gen<pid>@"),
+    # celery events --dump: "celery@vm [2026-11-24 13:04:40.811284+00:00] task received: ..."
+    (re.compile(r"\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d(?:\.\d+)?\+00:00\]"), "[<time>]"),
+    # tornado's log prefix (Flower): "[I 261124 13:09:10 command:177] Visit me at ..."; the level
+    # and the module:line stay
+    (re.compile(r"^\[([DIWEC]) \d{6} \d\d:\d\d:\d\d (\w+:\d+)\]"), r"[\1 <time> \2]"),
     # run times: "succeeded in 0.000499843001307454s", "in 1.2e-05s" (always a fraction: a float;
     # "Retry in 10s" is a countdown a page teaches, and stays exact)
     (re.compile(r"\bin \d+\.\d+(?:e-?\d+)?s\b"), "in <secs>s"),
