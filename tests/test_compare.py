@@ -177,3 +177,9 @@ def test_monitoring_tools_volatile_values_are_masked(shown, real):
 def test_monitoring_tools_masks_keep_what_matters(shown, real):
     with pytest.raises(compare.Mismatch):
         compare.compare_exact(shown, real)
+
+
+def test_beat_banner_start_time_is_masked():
+    compare.compare_exact("LocalTime -> 2026-11-24 13:17:09", "LocalTime -> 2031-01-02 03:04:05")
+    with pytest.raises(compare.Mismatch):
+        compare.compare_exact("LocalTime -> 2026-11-24 13:17:09", "UTC -> 2026-11-24 13:17:09")

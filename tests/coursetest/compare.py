@@ -18,6 +18,8 @@ MASKS: list[tuple[re.Pattern, str]] = [
     (re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b"), "<uuid>"),
     # the banner's platform and start time: "Linux-6.1.0-x86_64-with-glibc2.36 2026-11-24 00:49:13"
     (re.compile(r"\b(?:Linux|Darwin|macOS|Windows)-\S+ \d{4}-\d\d-\d\d \d\d:\d\d:\d\d"), "<platform> <time>"),
+    # beat's banner: "LocalTime -> 2026-11-24 13:17:09" (when beat started)
+    (re.compile(r"(LocalTime -> )\d{4}-\d\d-\d\d \d\d:\d\d:\d\d"), r"\1<time>"),
     # log timestamps: "[2026-11-24 00:49:13,275: INFO/MainProcess]"
     (re.compile(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}"), "<time>"),
     # machine-made ISO times carry fractions ("2026-11-24T00:49:33.275013+00:00");

@@ -381,11 +381,12 @@ def images_on(page: Path) -> list[tuple[str, str, Path]]:
 
 
 def page_waits(blocks: list[Block]) -> list[tuple[str, float]]:
-    """The waits a page shows, each block counted once (a file shown again, folded, adds nothing)."""
+    """The waits a page shows, each text counted once: a file shown again (folded, or the same file
+    copied into the next step folder) adds nothing."""
     seen, waits = set(), []
     for block in blocks:
-        if block.raw in seen:
+        if block.text in seen:
             continue
-        seen.add(block.raw)
+        seen.add(block.text)
         waits.extend(shown_waits(block))
     return waits

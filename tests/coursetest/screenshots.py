@@ -280,12 +280,87 @@ def take_screenshots(stack: Stack) -> list[Path]:
         stack.api("DELETE", f"/api/vhosts/{quote(VHOST, safe='')}")
     return shots
 
+# --- chapter 10: Flower's dashboard -------------------------------------------------------------
+
+MONITORING = snippet_root() / "10-monitoring" / "step-1" / "src"
+FLOWER_AUTH = ("admin", "secret")  # the chapter's --basic-auth
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def take_flower_screenshots(stack: Stack) -> list[Path]:
+    """Chapter 10: Flower's Workers page once it has counted a few tasks -> flower-workers.png.
+
+    As the chapter does, in snippets/10-monitoring/step-1/src: a worker with -E, Flower on
+    127.0.0.1 with the chapter's basic auth (on a free port, not to meet a Flower of the
+    reader's on 5555), then `add` twice and `fail` once. Results go nowhere
+    (CELERY_RESULT_BACKEND=disabled://): the step's code names Redis database 0, a reader's.
+    The vhost is course-screenshots again, made afresh and deleted at the end.
+    """
+    from playwright.sync_api import sync_playwright
+
+    marker = "screenshots-" + uuid.uuid4().hex[:10]
+    broker = urlsplit(stack.broker)
+    env = course_environment(f"{broker.scheme}://{broker.netloc}/{VHOST}", marker)
+    env["CELERY_RESULT_BACKEND"] = "disabled://"
+    fresh_vhost(stack)
+    OUT.mkdir(parents=True, exist_ok=True)
+    port = free_port()
+    shots = []
+    try:
+        print("5. chapter 10: Flower's Workers page, after add twice and fail once")
+        worker = processes.Background("worker", "celery -A tasks worker -l INFO -c 1 -E", MONITORING, env)
+        if not worker.wait_for(lambda out: " ready." in out, timeout=WAIT):
+            raise ShotFailed(f"the worker did not start:\n{worker.output}")
+        user, password = FLOWER_AUTH
+        flower = processes.Background(
+            "flower",
+            f"celery -A tasks flower --address=127.0.0.1 --port={port} --basic-auth={user}:{password}",
+            MONITORING,
+            env,
+        )
+        if not flower.wait_for(lambda out: "'tasks.hold']" in out, timeout=WAIT):
+            raise ShotFailed(f"Flower did not start:\n{flower.output}")
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            context = browser.new_context(
+                viewport=VIEWPORT, device_scale_factor=1, http_credentials={"username": user, "password": password}
+            )
+            page = context.new_page()
+            page.set_default_timeout(15_000)
+            shooter = Shooter(stack, page, VHOST)
+            counts = "() => Object.fromEntries(['online', 'active', 'succeeded', 'failed'].map(k => [k, document.getElementById('workers-' + k)?.textContent.trim()]))"
+            page.goto(f"http://127.0.0.1:{port}/")
+            # the worker is online once Flower has its heartbeat: Flower receives events, none will be missed
+            shooter.wait_in_page("the worker online in Flower", counts, {"online": "1"})
+            send = processes.run(
+                "python -c 'from tasks import add, fail; add.delay(1, 1); add.delay(2, 2); fail.delay()'",
+                MONITORING, env, timeout=60,
+            )
+            if send.returncode != 0:
+                raise ShotFailed(f"sending the tasks failed:\n{send.output}")
+            shooter.wait_in_page("Flower's counts", counts, {"online": "1", "active": "0", "succeeded": "2", "failed": "1"})
+            page.locator("#workers-table tbody tr", has_text="celery@").first.wait_for()
+            shots.append(shooter.shoot("flower-workers.png", "section.workers-table-card", top="nav"))
+            browser.close()
+    finally:
+        processes.sweep(marker)
+        stack.api("DELETE", f"/api/vhosts/{quote(VHOST, safe='')}")
+    return shots
+
 
 def main() -> int:
     stack = Stack.from_environment()
     try:
         stack.check()
         take_screenshots(stack)
+        take_flower_screenshots(stack)
     except (StackUnavailable, ShotFailed) as exc:
         print(f"screenshots: {exc}", file=sys.stderr)
         return 1
