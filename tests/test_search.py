@@ -99,6 +99,13 @@ KOREAN = [
     ("하트비트", "12-testing/"),
     ("eager", "12-testing/"),
     ("conftest", "12-testing/"),
+    ("오케스트레이터", "13-production/"),
+    ("서비스 파일", "13-production/"),
+    ("사본", "13-production/"),
+    ("업그레이드", "13-production/"),
+    ("taskset", "13-production/"),
+    ("KillMode", "13-production/"),
+    ("journalctl", "13-production/"),
 ]
 
 ENGLISH = [
@@ -121,7 +128,7 @@ ENGLISH = [
     ("purge", "en/02-app-tasks/"),
     ("registry", "en/02-app-tasks/"),
     ("level", "en/02-app-tasks/"),
-    ("consumes", "en/02-app-tasks/"),
+    ("pitfall", "en/02-app-tasks/"),
     ("register_task", "en/02-app-tasks/"),
     ("shared_task", "en/02-app-tasks/"),
     ("ImportError", "en/02-app-tasks/"),
@@ -178,6 +185,13 @@ ENGLISH = [
     ("heartbeat", "en/12-testing/"),
     ("mock", "en/12-testing/"),
     ("unittest", "en/12-testing/"),
+    ("orchestrator", "en/13-production/"),
+    ("upgrading", "en/13-production/"),
+    ("logrotate", "en/13-production/"),
+    ("visibility", "en/13-production/"),
+    ("grace period", "en/13-production/"),
+    ("taskset", "en/13-production/"),
+    ("KillMode", "en/13-production/"),
 ]
 
 
