@@ -129,3 +129,14 @@ def test_record_targets_are_whole_file_includes(tmp_path):
     )
     [block] = read_page(page)
     assert console_targets(block) == ["home/output/check_stack.txt", None, None, None]
+
+
+def test_a_block_never_inherits_what_chooses_a_broker_backend_or_app(monkeypatch):
+    from coursetest.runner import reader_environment
+
+    for name in ("CELERY_BROKER_URL", "BROKER_URL", "RESULT_BACKEND", "APP", "CONFIG_MODULE"):
+        monkeypatch.setenv(name, "amqp://someone-else//")
+    monkeypatch.setenv("COURSE_KEEP_ME", "1")
+    env = reader_environment()
+    assert not {"CELERY_BROKER_URL", "BROKER_URL", "RESULT_BACKEND", "APP", "CONFIG_MODULE"} & env.keys()
+    assert env["COURSE_KEEP_ME"] == "1"

@@ -106,6 +106,8 @@ KOREAN = [
     ("taskset", "13-production/"),
     ("KillMode", "13-production/"),
     ("journalctl", "13-production/"),
+    ("EnvironmentFile", "11-configuration/"),
+    ("헤더", "11-configuration/"),
 ]
 
 ENGLISH = [
@@ -127,7 +129,7 @@ ENGLISH = [
     ("invisible", "en/02-app-tasks/"),
     ("purge", "en/02-app-tasks/"),
     ("registry", "en/02-app-tasks/"),
-    ("level", "en/02-app-tasks/"),
+    ("two sides", "en/02-app-tasks/"),
     ("pitfall", "en/02-app-tasks/"),
     ("register_task", "en/02-app-tasks/"),
     ("shared_task", "en/02-app-tasks/"),
@@ -192,6 +194,8 @@ ENGLISH = [
     ("grace period", "en/13-production/"),
     ("taskset", "en/13-production/"),
     ("KillMode", "en/13-production/"),
+    ("EnvironmentFile", "en/11-configuration/"),
+    ("headers", "en/11-configuration/"),
 ]
 
 

@@ -45,6 +45,17 @@ POLL_HINT = (
 )
 
 
+
+# Besides CELERY_*, the `celery` command reads these (celery/bin/celery.py: BROKER_URL becomes -b and then
+# overrides CELERY_BROKER_URL); a maintainer's old `export BROKER_URL=...` must not send blocks elsewhere.
+CELERY_CLI_ENV = frozenset({"BROKER_URL", "RESULT_BACKEND", "APP", "CONFIG_MODULE", "LOADER", "NO_COLOR", "SKIP_CHECKS"})
+
+
+def reader_environment() -> dict[str, str]:
+    """This process's environment without anything that would choose a broker, backend or app for a block."""
+    return {k: v for k, v in os.environ.items() if not k.startswith("CELERY_") and k not in CELERY_CLI_ENV}
+
+
 class BlockFailure(AssertionError):
     """A block did not do what its page says; the message is shown as the test failure."""
 
@@ -171,7 +182,7 @@ class PageRun:
         return self._endpoints[block.cwd]
 
     def environment(self, block: Block) -> dict[str, str]:
-        env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+        env = reader_environment()
         env.update(
             PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
             PYTHONUNBUFFERED="1",

@@ -38,6 +38,7 @@ from urllib.parse import quote, urlsplit
 from . import processes
 from .browser import launch
 from .pages import ROOT, snippet_root
+from .runner import reader_environment
 from .stack import Stack, StackUnavailable
 
 OUT = ROOT / "docs" / "assets" / "screenshots"
@@ -183,7 +184,7 @@ class Shooter:
 
 def course_environment(broker_url: str, marker: str) -> dict[str, str]:
     """What a reader's shell has, with the private vhost as the broker (Celery prefers CELERY_BROKER_URL)."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith("CELERY_")}
+    env = reader_environment()
     env.update(
         PATH=os.pathsep.join([str(Path(sys.executable).parent), os.environ.get("PATH", "")]),
         PYTHONDONTWRITEBYTECODE="1",
