@@ -74,3 +74,17 @@ def test_sweep_kills_what_left_its_group(tmp_path):
     assert killed
     time.sleep(0.2)
     assert pids_with(f"{processes.SESSION_VAR}=sweep-test") == []
+
+
+def test_a_child_gets_ctrl_c_even_when_pytest_was_started_ignoring_it():
+    """`pytest ... &` in a script ignores SIGINT; a page's process must still stop on Ctrl+C."""
+    import signal
+
+    before = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        command = f"{sys.executable} -c 'import signal; print(signal.getsignal(signal.SIGINT))'"
+        proc = processes._popen(command, Path.cwd(), dict(os.environ))
+        out = proc.communicate(timeout=30)[0]
+    finally:
+        signal.signal(signal.SIGINT, before)
+    assert b"default_int_handler" in out, out

@@ -24,8 +24,17 @@ PAGE_VAR = "COURSE_TEST_PAGE"  # the same, per page: what a page started and det
 PR_SET_PDEATHSIG = 1
 
 
-def _die_with_parent() -> None:  # pragma: no cover - runs in the child
-    """Ask Linux to SIGKILL the child if pytest itself dies (even by SIGKILL)."""
+def _as_in_a_terminal() -> None:  # pragma: no cover - runs in the child
+    """Prepare the child: it dies with pytest, and Ctrl+C reaches it as in a reader's terminal.
+
+    Linux is asked to SIGKILL the child if pytest itself dies (even by SIGKILL). SIGINT, SIGQUIT
+    and SIGHUP get their default action back: a pytest started in the background (`cmd &` in a
+    script, nohup, some CI runners) ignores them, every child inherits that, and a Python program
+    that keeps Python's own Ctrl+C handling (Flower, `celery events`, a script) would then never
+    stop on `stop(name)`. (A celery worker or beat installs its own handlers and did not notice.)
+    """
+    for sig in (signal.SIGINT, signal.SIGQUIT, signal.SIGHUP):
+        signal.signal(sig, signal.SIG_DFL)
     try:
         ctypes.CDLL("libc.so.6", use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
     except OSError:
@@ -40,7 +49,7 @@ def _popen(command: str, cwd: Path, env: dict[str, str], **kwargs) -> subprocess
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,  # as a terminal shows them: one stream, in order
         start_new_session=True,
-        preexec_fn=_die_with_parent,
+        preexec_fn=_as_in_a_terminal,
         **kwargs,
     )
 

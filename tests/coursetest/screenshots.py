@@ -18,6 +18,9 @@ folder (snippets/02-app-tasks/step-4/src), and photographs the management UI
 4. chapter 7's misspelt route, in snippets/07-routing/step-2/src
    (``celery -A tasks call tasks.resize_image``, routed to ``image``, which
    no worker reads): a new queue, Ready 1, Consumers 0 -> queue-misspelt.png
+5. chapter 10's Flower, in snippets/10-monitoring/step-1/src: a worker with ``-E`` and Flower with
+   ``--basic-auth=admin:secret`` on a free port; ``add`` twice, ``fail`` once; the Workers page once it
+   counts 2 succeeded, 1 failed -> flower-workers.png
 
 Everything happens in a vhost of its own, ``course-screenshots`` (created
 through the management API and deleted at the end), so a worker on ``/``
