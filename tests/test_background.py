@@ -21,7 +21,11 @@ TALKER = textwrap.dedent(
         signal.signal(signal.SIGINT, signal.SIG_IGN)
     with open(name + ".pid", "w") as f:
         f.write(str(os.getpid()))
+    presses = []
     def bye(sig, frame):
+        if sys.argv[3:] == ["twice"] and not presses:  # like a beat caught while it publishes
+            presses.append(sig)
+            return
         print(os.path.basename(name) + ": got " + signal.Signals(sig).name, flush=True)
         os.remove(name + ".pid")
         sys.exit(code)
@@ -138,3 +142,17 @@ def _cwd(pid: int) -> Path:
         return Path(os.readlink(f"/proc/{pid}/cwd"))
     except OSError:
         return Path("/")
+
+
+def test_stop_again_presses_ctrl_c_a_second_time(tmp_path):
+    run_page(
+        tmp_path,
+        start("w1", extra="twice") + '<!--pytest.mark.stop("w1", again=0.5)-->\n<!--pytest.mark.log("w1", exit=0)-->\n'
+        "```text\nw1: got SIGINT\n```\n",
+    )
+    with pytest.raises(BlockFailure, match=r"stop\('w2'\): still running 1 s after Ctrl\+C; killed"):
+        run_page(
+            tmp_path,
+            start("w2", extra="twice") + '<!--pytest.mark.stop("w2")-->\n<!--pytest.mark.timeout(1)-->\n'
+            "```console\n$ true\n```\n",
+        )

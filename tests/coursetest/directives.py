@@ -74,9 +74,10 @@ SPECS: dict[str, Spec] = {
         ),
         Spec(
             "stop",
-            (Param("name", (str,)),),
+            (Param("name", (str,)), Param("again", NUMBER, default=None, positive=True)),
             "before this block, press Ctrl+C in the terminal of `name` (SIGINT to its process group) "
-            "and wait until it ends; a log(name) block may then show what it printed",
+            "and wait until it ends; a log(name) block may then show what it printed; with again=N, "
+            "press it a second time if it still runs after N s (the page must tell the reader so)",
         ),
         Spec(
             "match",

@@ -227,14 +227,23 @@ class PageRun:
         return proc
 
     def stop(self, name: str, block: Block) -> None:
-        """Ctrl+C in the terminal of `name`; it must end within the block's timeout."""
+        """Ctrl+C in the terminal of `name`; it must end within the block's timeout.
+
+        ``stop(name, again=N)``: if it still runs N seconds after Ctrl+C, Ctrl+C again, as the
+        page tells the reader (celery beat can miss the first one while it publishes).
+        """
         proc = self._process(name, "stop")
         if not proc.alive():
             raise BlockFailure(f"stop({name!r}): it already ended (status {proc.proc.returncode})")
-        if not proc.interrupt(self.timeout(block)):
+        again = block.directive("stop").again
+        ended = proc.interrupt(again if again is not None else self.timeout(block))
+        if not ended and again is not None:
+            ended = proc.interrupt(self.timeout(block))
+        if not ended:
             proc.kill()
+            pressed = "Ctrl+C twice" if again is not None else "Ctrl+C"
             raise BlockFailure(
-                f"stop({name!r}): still running {self.timeout(block):g} s after Ctrl+C; killed. "
+                f"stop({name!r}): still running {self.timeout(block):g} s after {pressed}; killed. "
                 f"What it printed last:\n{_tail(self.canonical(block, proc.output))}"
             )
 
