@@ -3,6 +3,7 @@ from tasks import normalize_tags, order_total
 
 def test_in_memory(celery_app):
     assert celery_app.conf.broker_url == "memory://"
+    assert celery_app.conf.result_backend == "cache+memory://"
 
 
 def test_order_total(celery_worker):
