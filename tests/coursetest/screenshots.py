@@ -1,4 +1,4 @@
-"""Screenshots of RabbitMQ's management UI: chapter 2's "life of a message", chapter 7's misspelt queue.
+"""Screenshots of RabbitMQ's management UI (chapter 2's "life of a message", chapter 7's misspelt queue) and of Flower's dashboard (chapter 10).
 
 Run from the project folder, with the stack up:
 
