@@ -13,9 +13,13 @@ import celeryconfig
 
 
 def seconds(text):
-    """'90s', '1m30s', '90' -> 90."""
+    """'90s', '1m30s', '90' -> 90; anything else ('500ms', 'infinity') is an error."""
     units = {"h": 3600, "m": 60, "min": 60, "s": 1, "": 1}
-    return sum(int(n) * units[u] for n, u in re.findall(r"(\d+)\s*(min|h|m|s|)", str(text)))
+    text = str(text).replace(" ", "")
+    parts = re.findall(r"(\d+)(min|h|m|s|)", text)
+    if not parts or "".join(n + u for n, u in parts) != text:
+        raise ValueError(f"cannot read {text!r} as seconds")
+    return sum(int(n) * units[u] for n, u in parts)
 
 
 soft = celeryconfig.worker_soft_shutdown_timeout

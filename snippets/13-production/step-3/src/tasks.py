@@ -35,7 +35,7 @@ def work(job):
 
 
 def release(job):
-    app.backend.client.set(f"go:{job}", 1)
+    app.backend.client.set(f"go:{job}", 1, ex=120)  # expires, so you can follow the page again
 
 
 def finished(job):

@@ -7,6 +7,7 @@ management API (port 15672).
 import base64
 import json
 import sys
+import urllib.error
 import urllib.request
 from urllib.parse import quote
 
@@ -30,5 +31,9 @@ names = {c["channel_details"]["connection_name"] for c in consumers if c["queue"
 if not names:
     sys.exit(f"nobody consumes {queue!r} (yet); try again in a moment")
 for name in names:
-    ask("DELETE", f"/connections/{quote(name, safe='')}")
+    try:
+        ask("DELETE", f"/connections/{quote(name, safe='')}")
+    except urllib.error.HTTPError as error:
+        if error.code != 404:  # 404: already gone, nothing to close
+            raise
 print(f"closed {len(names)} connection(s) consuming {queue!r}")

@@ -21,4 +21,4 @@ def work(job):
 
 
 def release(job):
-    app.backend.client.set(f"go:{job}", 1)
+    app.backend.client.set(f"go:{job}", 1, ex=120)  # expires, so you can follow the page again
