@@ -209,14 +209,26 @@ def fresh_vhost(stack: Stack) -> None:
     stack.api("PUT", f"/api/permissions/{vhost}/{user}", {"configure": ".*", "write": ".*", "read": ".*"})
 
 
-def take_screenshots(stack: Stack) -> list[Path]:
-    from playwright.sync_api import sync_playwright
-
+def open_vhost(stack: Stack) -> tuple[dict[str, str], str]:
+    """A fresh screenshots' vhost, and (the environment of commands run in it, their session marker)."""
     marker = "screenshots-" + uuid.uuid4().hex[:10]
     broker = urlsplit(stack.broker)
     env = course_environment(f"{broker.scheme}://{broker.netloc}/{VHOST}", marker)
     fresh_vhost(stack)
     OUT.mkdir(parents=True, exist_ok=True)
+    return env, marker
+
+
+def close_vhost(stack: Stack, marker: str) -> None:
+    """Kill whatever the commands left running, and delete the vhost."""
+    processes.sweep(marker)
+    stack.api("DELETE", f"/api/vhosts/{quote(VHOST, safe='')}")
+
+
+def take_screenshots(stack: Stack) -> list[Path]:
+    from playwright.sync_api import sync_playwright
+
+    env, marker = open_vhost(stack)
     worker = None
     shots = []
     try:
@@ -280,8 +292,7 @@ def take_screenshots(stack: Stack) -> list[Path]:
     finally:
         if worker is not None:
             worker.stop()
-        processes.sweep(marker)
-        stack.api("DELETE", f"/api/vhosts/{quote(VHOST, safe='')}")
+        close_vhost(stack, marker)
     return shots
 
 # --- chapter 10: Flower's dashboard -------------------------------------------------------------
@@ -309,12 +320,8 @@ def take_flower_screenshots(stack: Stack) -> list[Path]:
     """
     from playwright.sync_api import sync_playwright
 
-    marker = "screenshots-" + uuid.uuid4().hex[:10]
-    broker = urlsplit(stack.broker)
-    env = course_environment(f"{broker.scheme}://{broker.netloc}/{VHOST}", marker)
+    env, marker = open_vhost(stack)
     env["CELERY_RESULT_BACKEND"] = "disabled://"
-    fresh_vhost(stack)
-    OUT.mkdir(parents=True, exist_ok=True)
     port = free_port()
     shots = []
     try:
@@ -354,8 +361,7 @@ def take_flower_screenshots(stack: Stack) -> list[Path]:
             shots.append(shooter.shoot("flower-workers.png", "section.workers-table-card", top="nav"))
             browser.close()
     finally:
-        processes.sweep(marker)
-        stack.api("DELETE", f"/api/vhosts/{quote(VHOST, safe='')}")
+        close_vhost(stack, marker)
     return shots
 
 
