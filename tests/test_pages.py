@@ -136,3 +136,36 @@ def test_retries_a_worker_logs_are_waits(tmp_path):
         """,
     )
     assert pages.page_waits(read_page(page)) == [("retry", 1.0), ("retry", 2.0)]
+
+
+def test_a_code_file_counts_its_sleeps_only(tmp_path):
+    page = write_page(
+        tmp_path,
+        """
+        ```python title="tasks.py"
+        @app.task(bind=True)
+        def sync(self):
+            time.sleep(2)
+            raise self.retry(countdown=10)
+        ```
+        """,
+    )
+    # the countdown is waited for where a worker runs it, and shown there ("Retry in 10s")
+    assert pages.page_waits(read_page(page)) == [("sleep", 2.0)]
+
+
+def test_nothing_waits_for_a_countdown_in_eager_mode(tmp_path):
+    page = write_page(
+        tmp_path,
+        """
+        ```pycon
+        >>> add.apply_async((1, 2), countdown=3).get(timeout=10)
+        3
+        >>> app.conf.task_always_eager = True
+        >>> add.apply_async((1, 2), countdown=60).get()
+        3
+        >>> time.sleep(0.5)
+        ```
+        """,
+    )
+    assert pages.page_waits(read_page(page)) == [("countdown", 3.0), ("sleep", 0.5)]

@@ -327,6 +327,15 @@ def all_pages() -> list[Path]:
 # in a command or in the code it runs, a timeout that the page shows expiring.
 # The summary adds them up per page, beside the page's wall time, so what the
 # lessons need can be told from overhead.
+#
+# A code file counts its sleeps only (how long its tasks take when they run): a
+# countdown written in task code is waited for where a worker runs it, and there
+# the page shows it, as the worker's "Retry in Ns" or the call that sends it.
+CODE_WAITS = {"sleep"}
+# In eager mode (task_always_eager) a countdown or an ETA is not waited for at all:
+# apply() runs the task at once, so a transcript counts none after it is switched on.
+EAGER_ON = re.compile(r"\btask_always_eager\s*=\s*True\b")
+NOT_WAITED_EAGERLY = {"countdown", "eta"}
 WAITS = [
     ("countdown", re.compile(r"--countdown[ =](\d+(?:\.\d+)?)|\bcountdown=(\d+(?:\.\d+)?)")),
     ("eta", re.compile(r"\btimedelta\(seconds=(\d+(?:\.\d+)?)\)")),
@@ -345,9 +354,12 @@ def shown_waits(block: Block) -> list[tuple[str, float]]:
     In a transcript, a statement counts by what it printed before the next prompt: one
     that failed (a traceback, or an exception it caught and printed) waited for nothing,
     except that a ``timeout=N`` counts exactly when the page shows it expiring
-    (``TimeoutError``); a result that arrives in time does not wait for it.
+    (``TimeoutError``); a result that arrives in time does not wait for it. A code file
+    counts its sleeps only, and a transcript no countdown or ETA once eager mode is on
+    (see ``CODE_WAITS`` and ``EAGER_ON``).
     """
-    found = []
+    found, eager = [], False
+    kinds = CODE_WAITS if block.kind.name == "file" else {what for what, _ in WAITS}
     lines = block.text.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("... "):
@@ -359,12 +371,15 @@ def shown_waits(block: Block) -> list[tuple[str, float]]:
                     break
                 (statement if after.startswith("... ") else output).append(after)
         text = "\n".join(statement)
+        eager = eager or bool(EAGER_ON.search(text))
         expired = any("TimeoutError" in out for out in output)
         if expired:
             found.extend(("timeout", float(s)) for s in EXPIRED_TIMEOUT.findall(text))
         elif any(FAILED.match(out) for out in output):
             continue
         for what, pattern in WAITS:
+            if what not in kinds or (eager and what in NOT_WAITED_EAGERLY):
+                continue
             for m in pattern.finditer(text):
                 found.append((what, float(next(g for g in m.groups() if g))))
     return found
