@@ -71,7 +71,7 @@ def open_in(reader, path: str, palette: str):
     page = reader.open(path)
     scheme = PALETTES[palette]
     try:
-        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{scheme}'", polling=50, timeout=3000)
+        page.wait_for_function(f"document.body.dataset.mdColorScheme === '{scheme}'", polling=50)
     except Exception:  # noqa: BLE001 - reported below with what the page shows
         pass
     shown = page.locator("body").get_attribute("data-md-color-scheme")
@@ -127,11 +127,12 @@ def test_every_page_passes_axe(reader, site, axe, palette, language):
 def test_search_dialog_open_passes_axe(reader, axe, palette, home, query, name):
     """The search dialog, open with results: named in the page's language, and no violation inside or around it."""
     use_palette(reader, palette)
-    page = open_in(reader, home, palette)
-    page.keyboard.press("/")  # Material's shortcut, as a reader opens search
-    page.locator("input.md-search__input").fill(query)
-    page.locator("input.md-search__input").press("End")  # Material searches on keyup
-    page.locator(".md-search-result__list > li").first.wait_for()
+    with reader.searching():
+        page = open_in(reader, home, palette)
+        page.keyboard.press("/")  # Material's shortcut, as a reader opens search
+        page.locator("input.md-search__input").fill(query)
+        page.locator("input.md-search__input").press("End")  # Material searches on keyup
+        page.locator(".md-search-result__list > li").first.wait_for()
     assert page.locator("#__search").is_checked(), "the search dialog did not open"
     label = page.locator(".md-search[role=dialog]").get_attribute("aria-label")
     assert label == name, f"/{home}: the search dialog is named {label!r}, not {name!r} (docs/overrides/main.html)"

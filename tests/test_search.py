@@ -207,8 +207,9 @@ def source_of(page: str) -> Path:
 
 def search(reader, queries: list[str], index: dict | None = None) -> dict[str, list[str]]:
     """Pages found for each query by Material's search worker, best first."""
-    reader.open("")
-    return reader.page.evaluate(SEARCH_JS, {"queries": queries, "index": index})
+    with reader.searching():
+        reader.open("")
+        return reader.page.evaluate(SEARCH_JS, {"queries": queries, "index": index})
 
 
 @pytest.fixture(scope="module")

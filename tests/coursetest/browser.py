@@ -8,8 +8,10 @@ of its own, which is neither needed nor possible everywhere this runs.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import http.server
+import json
 import os
 import subprocess
 import sys
@@ -154,6 +156,9 @@ def _is_local(url: str) -> bool:
     return parts.scheme in {"data", "blob", "about"} or parts.hostname == "127.0.0.1"
 
 
+WAIT_MS = 60_000  # the longest a tab waits for anything (see Reader.__init__)
+
+
 class Reader:
     """A reader's browser tab on the served site, and what the browser has seen.
 
@@ -161,6 +166,14 @@ class Reader:
     tab go to ``problems``; every URL requested (by a page or by the search
     worker) to ``requests``. A request to any host other than 127.0.0.1 is
     recorded and refused, so a test never waits on the outside.
+
+    Every page starts Material's search worker, which fetches the search index
+    and builds it for both languages: seconds of CPU per tab, and a full run
+    opens about a hundred tabs beside the course pages. So the index a tab
+    gets holds the site's search settings and no documents, except inside
+    ``searching()``, which the tests of search use. The worker still starts,
+    loads its lunr scripts and indexes (nothing), so its errors and requests
+    are still seen on every page.
     """
 
     def __init__(self, browser, base_url: str):
@@ -168,11 +181,36 @@ class Reader:
         origin = "{0.scheme}://{0.netloc}".format(urlsplit(base_url))
         self.context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="light")
         self.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=origin)
-        self.context.set_default_timeout(10_000)  # a local page that takes longer is broken
+        # Every wait ends as soon as what it waits for happens, so the bound only matters for a page
+        # that never gets there. It is generous because the browser tests run beside the course
+        # pages on two cores: in a full run, with the whole search index in every tab, six tabs
+        # took 20 s to load at once.
+        self.context.set_default_timeout(WAIT_MS)
         self.context.route(lambda url: not _is_local(url), lambda route: route.abort())
+        self.context.route("**/search/search_index.json", self._search_index)
+        self._full_search = False
+        self._empty_index: str | None = None  # the real index's config, no documents
         self.problems: list[str] = []
         self.requests: list[tuple[str, str]] = []  # (page it came from, URL requested)
         self.page = self.new_tab()
+
+    @contextlib.contextmanager
+    def searching(self):
+        """Inside: tabs get the site's whole search index, for the tests of search."""
+        self._full_search = True
+        try:
+            yield self
+        finally:
+            self._full_search = False
+
+    def _search_index(self, route) -> None:
+        if self._full_search:
+            route.continue_()
+            return
+        if self._empty_index is None:
+            config = route.fetch().json()["config"]
+            self._empty_index = json.dumps({"config": config, "docs": []})
+        route.fulfill(status=200, content_type="application/json", body=self._empty_index)
 
     def new_tab(self):
         """A tab whose problems and requests are recorded."""
@@ -204,10 +242,11 @@ class Reader:
         self.page.goto(self.base_url + path, wait_until="load")
         return self.page
 
-    def open_all(self, paths: list[str], tabs: int = 6) -> None:
+    def open_all(self, paths: list[str], tabs: int = 3) -> None:
         """Load every page until its network is idle (late fetches included), several tabs at a time.
 
-        Each page gets a tab of its own, so what a tab records is about that page.
+        Each page gets a tab of its own, so what a tab records is about that page. Three at a time:
+        on two cores, more tabs only compete for the CPU.
         """
         for start in range(0, len(paths), tabs):
             batch = [(self.new_tab(), path) for path in paths[start : start + tabs]]
