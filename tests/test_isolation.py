@@ -48,9 +48,10 @@ def test_a_session_creates_and_removes_its_vhost_and_databases():
     assert [client.dbsize() for client in clients] == [0, 0]
 
 
-def test_messages_a_page_leaves_behind_are_dropped():
-    """The session's queues are deleted (a message the broker puts back later has nowhere to go)."""
-    from kombu import Connection
+def test_messages_and_exchanges_a_page_leaves_behind_are_dropped():
+    """The session's queues and exchanges are deleted (a message the broker puts back later has nowhere
+    to go; the next page may declare an exchange of the same name with another type)."""
+    from kombu import Connection, Exchange
 
     session = Session(Stack.from_environment())
     session.open()
@@ -59,10 +60,16 @@ def test_messages_a_page_leaves_behind_are_dropped():
             queue = connection.SimpleQueue("celery")
             queue.put({"left": "behind"})
             queue.close()
+            Exchange("jobs", type="topic")(connection.default_channel).declare()
         broker_db = redis.Redis.from_url(session.redis_url("broker"))
         broker_db.lpush("celery", "a message on the Redis broker")
-        session.empty_queues()
-        assert session.stack.api("GET", f"/api/queues/{quote(session.vhost, safe='')}") == []
+        session.empty_broker()
+        vhost = quote(session.vhost, safe="")
+        assert session.stack.api("GET", f"/api/queues/{vhost}") == []
+        left = [e["name"] for e in session.stack.api("GET", f"/api/exchanges/{vhost}")]
+        assert "jobs" not in left and "" in left and "amq.direct" in left, left
+        with Connection(session.broker_url) as connection:
+            Exchange("jobs", type="direct")(connection.default_channel).declare()  # as the next page may
         assert broker_db.exists("celery") == 0
     finally:
         session.close()

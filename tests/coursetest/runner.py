@@ -256,7 +256,7 @@ class PageRun:
             self.background.clear()
             processes.sweep(self.id, processes.PAGE_VAR)
             if self.session is not None:
-                self.session.empty_queues()
+                self.session.empty_broker()
         finally:
             for folder, before in self._folders.items():
                 for path in sorted(_files(folder) - before, reverse=True):

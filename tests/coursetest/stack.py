@@ -213,21 +213,29 @@ class Session:
                 return False
             raise
 
-    def empty_queues(self) -> None:
-        """Delete the queues a page left behind, so the next page starts as a reader would.
+    def empty_broker(self) -> None:
+        """Delete the queues and exchanges a page left behind, so the next page starts as a reader would.
 
         Deleted, not purged: a worker killed at the end of the page has its
         unacked messages put back by the broker a moment later, which a purge
-        done before that would miss. A Redis broker database is emptied but for
-        the claim (its queues are keys).
+        done before that would miss. Exchanges too: chapter 7 declares ``jobs``
+        as a topic exchange, the troubleshooting page as a direct one, and
+        RabbitMQ refuses the second (``PRECONDITION_FAILED - inequivalent arg
+        'type'``) when both pages run in one session. The broker's own (the
+        default exchange and ``amq.*``) stay. A Redis broker database is emptied
+        but for the claim (its queues are keys).
         """
         vhost = quote(self.vhost, safe="")
-        for queue in self.stack.api("GET", f"/api/queues/{vhost}") or []:
-            try:
-                self.stack.api("DELETE", f"/api/queues/{vhost}/{quote(queue['name'], safe='')}")
-            except StackUnavailable as exc:
-                if " answered 404 " not in str(exc):
-                    raise  # 404: gone meanwhile, as a stopped worker's auto-delete queues (pidbox) go
+        for kind in ("queues", "exchanges"):
+            for entity in self.stack.api("GET", f"/api/{kind}/{vhost}") or []:
+                name = entity["name"]
+                if kind == "exchanges" and (name == "" or name.startswith("amq.")):
+                    continue
+                try:
+                    self.stack.api("DELETE", f"/api/{kind}/{vhost}/{quote(name, safe='')}")
+                except StackUnavailable as exc:
+                    if " answered 404 " not in str(exc):
+                        raise  # 404: gone meanwhile, as a stopped worker's auto-delete queues (pidbox) go
         if "broker" in self._dbs:
             _empty_but_claim(self._dbs["broker"][1])
 
