@@ -20,12 +20,23 @@ def report(self):
     return crash_unless_redelivered(self)
 
 
+@app.task(bind=True, acks_late=True)
+def report_acks_late(self):
+    return crash_unless_redelivered(self)
+
+
 @app.task(bind=True, acks_late=True, reject_on_worker_lost=True)
 def report_late(self):
     return crash_unless_redelivered(self)
 
 
-@app.task(acks_late=True, retry_on_worker_lost=True, max_retries=1, default_retry_delay=1)
+@app.task(
+    acks_late=True,
+    reject_on_worker_lost=True,
+    retry_on_worker_lost=True,
+    max_retries=1,
+    default_retry_delay=1,
+)
 def always_crash():
     os.kill(os.getpid(), signal.SIGKILL)
 
@@ -53,3 +64,11 @@ def hold_late(key):
 @app.task(acks_late=True)
 def fail_late():
     raise ValueError("bad input")
+
+
+@app.task(bind=True, acks_late=True, acks_on_timeout=False, time_limit=1)
+def slow_late(self):
+    """Take 2 s, past the 1 s hard time limit, unless the message is redelivered."""
+    if not self.request.delivery_info["redelivered"]:
+        time.sleep(2)
+    return "done on redelivery"
