@@ -48,9 +48,10 @@ def test_a_session_creates_and_removes_its_vhost_and_databases():
     assert [client.dbsize() for client in clients] == [0, 0]
 
 
-def test_messages_and_exchanges_a_page_leaves_behind_are_dropped():
-    """The session's queues and exchanges are deleted (a message the broker puts back later has nowhere
-    to go; the next page may declare an exchange of the same name with another type)."""
+def test_messages_exchanges_and_policies_a_page_leaves_behind_are_dropped():
+    """The session's queues, exchanges and policies are deleted (a message the broker puts back later
+    has nowhere to go; the next page may declare an exchange of the same name with another type; a
+    dead-letter policy would reach the next page's queue)."""
     from kombu import Connection, Exchange
 
     session = Session(Stack.from_environment())
@@ -61,11 +62,15 @@ def test_messages_and_exchanges_a_page_leaves_behind_are_dropped():
             queue.put({"left": "behind"})
             queue.close()
             Exchange("jobs", type="topic")(connection.default_channel).declare()
+        vhost = quote(session.vhost, safe="")
+        dead_letters = {"dead-letter-exchange": "", "dead-letter-routing-key": "celery.dead"}
+        session.stack.api("PUT", f"/api/policies/{vhost}/dead-letters", {"pattern": "^celery$", "definition": dead_letters})
+        assert [p["name"] for p in session.stack.api("GET", f"/api/policies/{vhost}")] == ["dead-letters"]
         broker_db = redis.Redis.from_url(session.redis_url("broker"))
         broker_db.lpush("celery", "a message on the Redis broker")
         session.empty_broker()
-        vhost = quote(session.vhost, safe="")
         assert session.stack.api("GET", f"/api/queues/{vhost}") == []
+        assert session.stack.api("GET", f"/api/policies/{vhost}") == []
         left = [e["name"] for e in session.stack.api("GET", f"/api/exchanges/{vhost}")]
         assert "jobs" not in left and "" in left and "amq.direct" in left, left
         with Connection(session.broker_url) as connection:

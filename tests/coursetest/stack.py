@@ -214,7 +214,7 @@ class Session:
             raise
 
     def empty_broker(self) -> None:
-        """Delete the queues and exchanges a page left behind, so the next page starts as a reader would.
+        """Delete the queues, exchanges and policies a page left behind, so the next page starts as a reader would.
 
         Deleted, not purged: a worker killed at the end of the page has its
         unacked messages put back by the broker a moment later, which a purge
@@ -222,11 +222,13 @@ class Session:
         as a topic exchange, the troubleshooting page as a direct one, and
         RabbitMQ refuses the second (``PRECONDITION_FAILED - inequivalent arg
         'type'``) when both pages run in one session. The broker's own (the
-        default exchange and ``amq.*``) stay. A Redis broker database is emptied
-        but for the claim (its queues are keys).
+        default exchange and ``amq.*``) stay. Policies too: chapter 5 gives the
+        ``celery`` queue a dead-letter policy and removes it, but a page that
+        fails halfway would leave it on every later page's ``celery`` queue. A
+        Redis broker database is emptied but for the claim (its queues are keys).
         """
         vhost = quote(self.vhost, safe="")
-        for kind in ("queues", "exchanges"):
+        for kind in ("queues", "exchanges", "policies"):
             for entity in self.stack.api("GET", f"/api/{kind}/{vhost}") or []:
                 name = entity["name"]
                 if kind == "exchanges" and (name == "" or name.startswith("amq.")):

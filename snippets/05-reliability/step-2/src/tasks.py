@@ -66,6 +66,11 @@ def fail_late():
     raise ValueError("bad input")
 
 
+@app.task(acks_late=True, acks_on_failure=False)
+def fail_keep():
+    raise ValueError("bad input")
+
+
 @app.task(bind=True, acks_late=True, acks_on_timeout=False, time_limit=1)
 def slow_late(self):
     """Take 2 s, past the 1 s hard time limit, unless the message is redelivered."""
