@@ -1,4 +1,4 @@
-"""Give the `celery` queue a dead-letter queue, `celery.dead`, through a RabbitMQ policy.
+"""Give the `celery` queue a dead-letter queue, `celery.dead`, by a RabbitMQ policy.
 
 A message the worker rejects without requeueing it goes to `celery.dead`
 instead of being dropped. A policy can be set on a queue that already exists
@@ -13,7 +13,10 @@ from queue_state import ask, vhost
 policy = {
     "pattern": "^celery$",
     "apply-to": "queues",
-    "definition": {"dead-letter-exchange": "", "dead-letter-routing-key": "celery.dead"},
+    "definition": {
+        "dead-letter-exchange": "",  # the default exchange: to the queue named below
+        "dead-letter-routing-key": "celery.dead",
+    },
 }
 
 if sys.argv[1:] == ["--remove"]:

@@ -1,4 +1,6 @@
-"""Show a queue (`celery`, or the one named on the command line) as RabbitMQ's management API (port 15672) sees it.
+"""Show a queue as RabbitMQ's management API (port 15672) sees it.
+
+`python queue_state.py` shows `celery`; `python queue_state.py NAME` another queue.
 
 The same numbers as the management UI's Queues tab, plus a peek at the
 messages that wait there (the UI's "Get messages", with the messages put back).
@@ -38,9 +40,10 @@ if __name__ == "__main__":
         f"unacked={queue['messages_unacknowledged']} consumers={queue['consumers']}"
     )
     peek = {"count": 10, "ackmode": "ack_requeue_true", "encoding": "auto"}
-    for message in ask(f"/queues/{vhost}/{name}/get", peek) if queue["messages_ready"] else []:
+    messages = ask(f"/queues/{vhost}/{name}/get", peek) if queue["messages_ready"] else []
+    for message in messages:
         headers = message["properties"]["headers"]
         line = f"  {headers['task']} args={headers['argsrepr']}"
-        for death in headers.get("x-death", []):  # added by RabbitMQ when it dead-letters a message
+        for death in headers.get("x-death", []):  # added by RabbitMQ when it dead-letters
             line += f" ({death['reason']} in {death['queue']})"
         print(line)
