@@ -43,7 +43,7 @@ KOREAN = [
     ("메인 이름", "02-app-tasks/"),
     ("레지스트리", "02-app-tasks/"),
     ("소비자", "02-app-tasks/"),
-    ("익스체인지", "02-app-tasks/"),
+    ("고정값", "02-app-tasks/"),
     ("한국 시각", "02-app-tasks/"),
     ("원문", "02-app-tasks/"),
     ("tiaz0128", "02-app-tasks/"),
